@@ -1,0 +1,141 @@
+package dev.topiary.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.topiary.activations.SiteKind;
+import dev.topiary.activations.TokenActivations;
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.KvCache;
+import dev.topiary.model.LanguageModel;
+import dev.topiary.model.Sampler;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code topiary bench}: generation speed and time to the first activation heatmap, as medians over several
+ * runs after a warm-up.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure engine start, model load, time to the first heatmap, prefill and decode speed.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--prompt", defaultValue = "Once upon a time, there was a little girl",
+            description = "The prompt (default: \"${DEFAULT-VALUE}\").")
+    String prompt;
+
+    @Option(names = "--tokens", defaultValue = "64", description = "Tokens decoded per run (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long engineStarted = System.nanoTime();
+        TensorEngine engine = TensorEngine.get();
+        long engineNanos = System.nanoTime() - engineStarted;
+        try {
+            long loadStarted = System.nanoTime();
+            LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer);
+            long loadNanos = System.nanoTime() - loadStarted;
+            try (model) {
+                int[] promptTokens = model.tokenizer() == null ? new int[] {1, 2, 3} : model.tokenizer().encode(prompt);
+                long firstHeatmapNanos = loadNanos + engine.call(manager -> captureNanos(model, promptTokens));
+                double[] heatmapMs = new double[runs];
+                double[] prefillPerSecond = new double[runs];
+                double[] decodePerSecond = new double[runs];
+                engine.call(manager -> decode(model, promptTokens)); // warm-up
+                for (int run = 0; run < runs; run++) {
+                    heatmapMs[run] = engine.call(manager -> captureNanos(model, promptTokens)) / 1e6;
+                    long[] nanos = engine.call(manager -> decode(model, promptTokens));
+                    prefillPerSecond[run] = promptTokens.length * 1e9 / nanos[0];
+                    decodePerSecond[run] = tokens * 1e9 / nanos[1];
+                }
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("model", model.name());
+                result.put("device", engine.deviceName());
+                result.put("threads", Runtime.getRuntime().availableProcessors());
+                result.put("prompt_tokens", promptTokens.length);
+                result.put("decode_tokens", tokens);
+                result.put("runs", runs);
+                result.put("engine_start_ms", engineNanos / 1e6);
+                result.put("load_ms", loadNanos / 1e6);
+                result.put("time_to_first_heatmap_ms", firstHeatmapNanos / 1e6);
+                result.put("capture_forward_ms_median", median(heatmapMs));
+                result.put("prefill_tokens_per_second_median", median(prefillPerSecond));
+                result.put("decode_tokens_per_second_median", median(decodePerSecond));
+                result.put("decode_ms_per_token_median", 1000.0 / median(decodePerSecond));
+                print(result);
+            }
+            return 0;
+        } finally {
+            engine.close();
+        }
+    }
+
+    /** Runs one forward pass over the prompt capturing MLP neurons, as the window's Run does. */
+    private static long captureNanos(LanguageModel model, int[] promptTokens) {
+        long started = System.nanoTime();
+        TokenActivations activations = new TokenActivations(model.config().numHiddenLayers(),
+                EnumSet.of(SiteKind.MLP_POST));
+        try (NDScope scope = new NDScope()) {
+            model.transformer().forward(new int[][] {promptTokens}, null, activations, true).toFloatArray();
+        }
+        return System.nanoTime() - started;
+    }
+
+    /** Prefills the prompt, then decodes {@code tokens} greedy tokens without stopping at end tokens. */
+    private long[] decode(LanguageModel model, int[] promptTokens) {
+        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
+            long started = System.nanoTime();
+            int next = step(model, cache, promptTokens);
+            long prefill = System.nanoTime() - started;
+            long decodeStarted = System.nanoTime();
+            for (int i = 0; i < tokens; i++) {
+                next = step(model, cache, new int[] {next});
+            }
+            return new long[] {prefill, System.nanoTime() - decodeStarted};
+        }
+    }
+
+    private static int step(LanguageModel model, KvCache cache, int[] input) {
+        try (NDScope scope = new NDScope()) {
+            NDArray logits = model.transformer().forward(new int[][] {input}, cache,
+                    dev.topiary.activations.ActivationRecorder.NONE, true);
+            return Sampler.argmax(logits.toFloatArray());
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private void print(Map<String, Object> result) {
+        if (json) {
+            spec.commandLine().getOut().println(Json.write(result));
+        } else {
+            result.forEach((key, value) -> spec.commandLine().getOut().printf("%-34s %s%n", key,
+                    value instanceof Double d ? String.format("%.3f", d) : value));
+        }
+    }
+}

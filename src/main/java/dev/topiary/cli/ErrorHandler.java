@@ -1,0 +1,27 @@
+package dev.topiary.cli;
+
+import dev.topiary.engine.EngineException;
+import dev.topiary.export.ExportException;
+import dev.topiary.model.ModelFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Prints expected failures (bad model files, bad arguments, export problems) as one line on stderr, with
+ * exit code 2. Anything else is a bug: its stack trace goes to stderr as well, with exit code 1.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        if (e instanceof ModelFormatException || e instanceof ExportException || e instanceof IllegalArgumentException
+                || e instanceof EngineException) {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        commandLine.getErr().println("error: unexpected failure, please report it with the trace below");
+        e.printStackTrace(commandLine.getErr());
+        return 1;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.topiary.cli;
+
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.LanguageModel;
+import dev.topiary.model.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code topiary info}: the shape of a model and where it runs. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print a model's architecture, sizes, parameter count, dtype and device.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        TensorEngine engine = TensorEngine.get();
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer)) {
+            Map<String, Object> info = describe(model, engine);
+            if (json) {
+                spec.commandLine().getOut().println(Json.write(info));
+            } else {
+                info.forEach((key, value) -> spec.commandLine().getOut().printf("%-22s %s%n", key, value));
+            }
+            return 0;
+        } finally {
+            engine.close();
+        }
+    }
+
+    static Map<String, Object> describe(LanguageModel model, TensorEngine engine) {
+        ModelConfig config = model.config();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("name", model.name());
+        info.put("source", model.source().toAbsolutePath().toString());
+        info.put("format", model.format());
+        info.put("architecture", config.architecture().hfClassName());
+        info.put("layers", config.numHiddenLayers());
+        info.put("hidden_size", config.hiddenSize());
+        info.put("intermediate_size", config.intermediateSize());
+        info.put("attention_heads", config.numAttentionHeads());
+        info.put("key_value_heads", config.numKeyValueHeads());
+        info.put("head_dim", config.headDim());
+        info.put("vocab_size", config.vocabSize());
+        info.put("max_position_embeddings", config.maxPositionEmbeddings());
+        info.put("tied_embeddings", config.tieWordEmbeddings());
+        info.put("parameters", config.parameterCount());
+        info.put("file_dtype", model.fileDtype());
+        info.put("dtype", engine.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        info.put("device", engine.deviceName());
+        info.put("tokenizer", model.tokenizer() != null);
+        return info;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.topiary.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level command; it only groups the subcommands. */
+@Command(name = "topiary", mixinStandardHelpOptions = true, version = "topiary 0.1.0",
+        description = "Inspect, prune, distill and adapt language models.",
+        subcommands = {InfoCommand.class, GenerateCommand.class, ConvertCommand.class, BenchCommand.class})
+public final class TopiaryCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,182 @@
+package dev.topiary.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.topiary.model.Checkpoint;
+import dev.topiary.model.ModelConfig;
+import dev.topiary.model.ModelFormatException;
+import dev.topiary.model.WeightLayout;
+import dev.topiary.model.safetensors.SafetensorsWriter;
+import dev.topiary.model.safetensors.TensorDtype;
+import dev.topiary.model.tokenizer.SentencePieceBpeTokenizer;
+import dev.topiary.model.tokenizer.TokenizerJsonWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes a {@link Checkpoint} as a Hugging Face model folder. */
+public final class HfFolderWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(HfFolderWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private HfFolderWriter() {}
+
+    /**
+     * Writes the checkpoint to {@code target}, which must not exist or be an empty folder.
+     *
+     * @return the folder written
+     */
+    public static Path write(Checkpoint checkpoint, Path target) throws ExportException {
+        Path absolute = target.toAbsolutePath().normalize();
+        checkTarget(absolute);
+        Path parent = absolute.getParent();
+        Path staging;
+        try {
+            Files.createDirectories(parent);
+            staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+        } catch (IOException e) {
+            throw new ExportException(absolute, "cannot create a folder next to it (" + e.getMessage()
+                    + "). Choose a folder you can write to.", e);
+        }
+        try {
+            writeContents(checkpoint, staging);
+            moveIntoPlace(staging, absolute);
+        } catch (IOException | ModelFormatException | UncheckedIOException e) {
+            deleteQuietly(staging);
+            throw new ExportException(absolute, "writing the model failed (" + e.getMessage() + "); nothing was "
+                    + "written to the target folder.", e);
+        }
+        log.info("Wrote Hugging Face folder {}", absolute);
+        return absolute;
+    }
+
+    private static void checkTarget(Path target) throws ExportException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw new ExportException(target, "exists and is a file. Choose a new folder name.");
+        }
+        try (Stream<Path> entries = Files.list(target)) {
+            if (entries.findAny().isPresent()) {
+                throw new ExportException(target, "exists and is not empty; Topiary does not overwrite it. Choose "
+                        + "a new folder name or move the old one away.");
+            }
+        } catch (IOException e) {
+            throw new ExportException(target, "cannot be read (" + e.getMessage() + ").", e);
+        }
+    }
+
+    private static void writeContents(Checkpoint checkpoint, Path folder) throws IOException, ModelFormatException {
+        ModelConfig config = checkpoint.config();
+        JSON.writeValue(folder.resolve("config.json").toFile(), configJson(config));
+        JSON.writeValue(folder.resolve("generation_config.json").toFile(), generationConfigJson(config));
+
+        SafetensorsWriter weights = new SafetensorsWriter();
+        for (Map.Entry<String, long[]> tensor : WeightLayout.expected(config).entrySet()) {
+            weights.add(tensor.getKey(), TensorDtype.F32, tensor.getValue(), checkpoint.tensors().read(tensor.getKey()));
+        }
+        weights.write(folder.resolve("model.safetensors"));
+
+        if (checkpoint.tokenizer() instanceof SentencePieceBpeTokenizer sentencePiece) {
+            TokenizerJsonWriter.write(sentencePiece, folder.resolve("tokenizer.json"),
+                    folder.resolve("tokenizer_config.json"), config.maxPositionEmbeddings());
+        } else if (checkpoint.tokenizerFile() != null) {
+            Path tokenizerFolder = checkpoint.tokenizerFile().getParent();
+            for (String name : new String[] {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"}) {
+                Path file = tokenizerFolder.resolve(name);
+                if (Files.isRegularFile(file)) {
+                    Files.copy(file, folder.resolve(name));
+                }
+            }
+        }
+    }
+
+    /** Builds config.json with the fields transformers reads for this architecture. */
+    static ObjectNode configJson(ModelConfig config) {
+        ObjectNode json = JSON.createObjectNode();
+        json.putArray("architectures").add(config.architecture().hfClassName());
+        json.put("model_type", config.architecture().modelType());
+        json.put("hidden_size", config.hiddenSize());
+        json.put("intermediate_size", config.intermediateSize());
+        json.put("num_hidden_layers", config.numHiddenLayers());
+        json.put("num_attention_heads", config.numAttentionHeads());
+        json.put("num_key_value_heads", config.numKeyValueHeads());
+        json.put("head_dim", config.headDim());
+        json.put("vocab_size", config.vocabSize());
+        json.put("max_position_embeddings", config.maxPositionEmbeddings());
+        json.put("rms_norm_eps", config.rmsNormEps());
+        json.put("rope_theta", config.ropeTheta());
+        if (config.ropeScaling() == null) {
+            json.putNull("rope_scaling");
+        } else {
+            ObjectNode scaling = json.putObject("rope_scaling");
+            scaling.put("rope_type", "llama3");
+            scaling.put("factor", config.ropeScaling().factor());
+            scaling.put("low_freq_factor", config.ropeScaling().lowFreqFactor());
+            scaling.put("high_freq_factor", config.ropeScaling().highFreqFactor());
+            scaling.put("original_max_position_embeddings", config.ropeScaling().originalMaxPositionEmbeddings());
+        }
+        json.put("tie_word_embeddings", config.tieWordEmbeddings());
+        if (config.architecture() != dev.topiary.model.Architecture.QWEN2) {
+            json.put("attention_bias", config.attentionBias());
+            json.put("mlp_bias", false);
+        }
+        if (config.slidingWindow() > 0) {
+            json.put("sliding_window", config.slidingWindow());
+            json.put("use_sliding_window", true);
+        }
+        json.put("hidden_act", "silu");
+        json.put("attention_dropout", 0.0);
+        json.put("initializer_range", 0.02);
+        if (config.bosTokenId() >= 0) {
+            json.put("bos_token_id", config.bosTokenId());
+        }
+        if (!config.eosTokenIds().isEmpty()) {
+            json.put("eos_token_id", config.eosTokenIds().get(0));
+        }
+        json.put("torch_dtype", "float32");
+        json.put("use_cache", true);
+        return json;
+    }
+
+    private static ObjectNode generationConfigJson(ModelConfig config) {
+        ObjectNode json = JSON.createObjectNode();
+        if (config.bosTokenId() >= 0) {
+            json.put("bos_token_id", config.bosTokenId());
+        }
+        ArrayNode eos = json.putArray("eos_token_id");
+        config.eosTokenIds().forEach(eos::add);
+        return json;
+    }
+
+    private static void moveIntoPlace(Path staging, Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            Files.delete(target); // empty, checked before writing
+        }
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staging, target);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Could not remove the temporary folder {}", folder, e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.topiary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import dev.topiary.activations.ActivationRecorder;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/** Autoregressive generation with a KV cache. Call on the engine thread. */
+public final class Generator {
+
+    private Generator() {}
+
+    /**
+     * Generates a continuation of {@code prompt}.
+     *
+     * @param prompt token ids, BOS included, at least one
+     * @param recorder receives the activations of every position, prompt and generated tokens alike
+     * @param cancelled polled between tokens; generation stops early when it returns true
+     */
+    public static GenerationResult generate(LanguageModel model, int[] prompt, GenerationOptions options,
+            ActivationRecorder recorder, BooleanSupplier cancelled) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("The prompt has no tokens; give at least one token id.");
+        }
+        int vocabSize = model.config().vocabSize();
+        for (int id : prompt) {
+            if (id < 0 || id >= vocabSize) {
+                throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary (0.."
+                        + (vocabSize - 1) + ").");
+            }
+        }
+        Set<Integer> endTokens = new HashSet<>(model.config().eosTokenIds());
+        Sampler sampler = new Sampler(options);
+        int limit = Math.min(options.maxNewTokens(), Math.max(0, model.config().maxPositionEmbeddings() - prompt.length));
+        int[] generated = new int[limit];
+        int count = 0;
+        boolean stopped = false;
+        long prefillNanos = 0;
+        long decodeStarted = 0;
+
+        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
+            int[] input = prompt;
+            long started = System.nanoTime();
+            while (count < limit && !cancelled.getAsBoolean()) {
+                float[] logits;
+                try (NDScope scope = new NDScope()) {
+                    NDArray output = model.transformer().forward(new int[][] {input}, cache, recorder, true);
+                    logits = output.toFloatArray(); // [1, 1, V]
+                }
+                if (count == 0) {
+                    prefillNanos = System.nanoTime() - started;
+                    decodeStarted = System.nanoTime();
+                }
+                int next = sampler.next(logits);
+                if (endTokens.contains(next)) {
+                    stopped = true;
+                    break;
+                }
+                generated[count++] = next;
+                input = new int[] {next};
+            }
+        }
+        long decodeNanos = count > 0 ? System.nanoTime() - decodeStarted : 0;
+        int[] tokens = Arrays.copyOf(generated, count);
+        String text = model.tokenizer() == null ? "" : model.tokenizer().continuation(prompt, tokens);
+        return new GenerationResult(prompt, tokens, text, stopped, prefillNanos, decodeNanos);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.topiary.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model on the device, ready to run: its config, tokenizer and {@link Transformer}. Create and close it on
+ * the engine thread ({@link #load} does this).
+ */
+public final class LanguageModel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LanguageModel.class);
+
+    private final Path source;
+    private final String name;
+    private final String format;
+    private final String fileDtype;
+    private final ModelConfig config;
+    private final TextTokenizer tokenizer;
+    private final Transformer transformer;
+    private final NDManager manager;
+    private final String deviceName;
+
+    private LanguageModel(Checkpoint checkpoint, Transformer transformer, NDManager manager, String deviceName) {
+        this.source = checkpoint.source();
+        this.name = checkpoint.name();
+        this.format = checkpoint.format();
+        this.fileDtype = checkpoint.fileDtype();
+        this.config = checkpoint.config();
+        this.tokenizer = checkpoint.tokenizer();
+        this.transformer = transformer;
+        this.manager = manager;
+        this.deviceName = deviceName;
+    }
+
+    /** Opens a checkpoint and copies its weights to the engine's device. */
+    public static LanguageModel load(TensorEngine engine, Path path, Path tokenizer) throws ModelFormatException {
+        long started = System.nanoTime();
+        try (Checkpoint checkpoint = ModelLoader.open(path, tokenizer)) {
+            LanguageModel model = engine.call(root -> upload(engine, checkpoint, root), ModelFormatException.class);
+            log.info("Loaded {} ({} parameters) on {} as {} in {} ms", checkpoint.name(),
+                    checkpoint.config().parameterCount(), engine.deviceName(), engine.dataType(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return model;
+        }
+    }
+
+    private static LanguageModel upload(TensorEngine engine, Checkpoint checkpoint, NDManager root)
+            throws ModelFormatException {
+        NDManager manager = root.newSubManager();
+        try {
+            WeightReader reader = name -> {
+                float[] values = checkpoint.tensors().read(name);
+                return manager.create(values, new Shape(checkpoint.tensors().shape(name)));
+            };
+            Transformer transformer = new Transformer(checkpoint.config(), reader, manager);
+            return new LanguageModel(checkpoint, transformer, manager, engine.deviceName());
+        } catch (ModelFormatException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Reads one named weight onto the device. */
+    @FunctionalInterface
+    interface WeightReader {
+        NDArray read(String name) throws ModelFormatException;
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String format() {
+        return format;
+    }
+
+    /** Returns the dtype of the weights in the file, such as "F32" or "BF16". */
+    public String fileDtype() {
+        return fileDtype;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Returns the tokenizer, or null when the model folder has none. */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Transformer transformer() {
+        return transformer;
+    }
+
+    /** Returns the manager that owns the weights; per-run arrays use sub-managers of it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public String deviceName() {
+        return deviceName;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -51,43 +51,39 @@ final class BenchCommand implements Callable<Integer> {
         long engineStarted = System.nanoTime();
         TensorEngine engine = TensorEngine.get();
         long engineNanos = System.nanoTime() - engineStarted;
-        try {
-            long loadStarted = System.nanoTime();
-            LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer);
-            long loadNanos = System.nanoTime() - loadStarted;
-            try (model) {
-                int[] promptTokens = model.tokenizer() == null ? new int[] {1, 2, 3} : model.tokenizer().encode(prompt);
-                long firstHeatmapNanos = loadNanos + engine.call(manager -> captureNanos(model, promptTokens));
-                double[] heatmapMs = new double[runs];
-                double[] prefillPerSecond = new double[runs];
-                double[] decodePerSecond = new double[runs];
-                engine.call(manager -> decode(model, promptTokens)); // warm-up
-                for (int run = 0; run < runs; run++) {
-                    heatmapMs[run] = engine.call(manager -> captureNanos(model, promptTokens)) / 1e6;
-                    long[] nanos = engine.call(manager -> decode(model, promptTokens));
-                    prefillPerSecond[run] = promptTokens.length * 1e9 / nanos[0];
-                    decodePerSecond[run] = tokens * 1e9 / nanos[1];
-                }
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("model", model.name());
-                result.put("device", engine.deviceName());
-                result.put("threads", Runtime.getRuntime().availableProcessors());
-                result.put("prompt_tokens", promptTokens.length);
-                result.put("decode_tokens", tokens);
-                result.put("runs", runs);
-                result.put("engine_start_ms", engineNanos / 1e6);
-                result.put("load_ms", loadNanos / 1e6);
-                result.put("time_to_first_heatmap_ms", firstHeatmapNanos / 1e6);
-                result.put("capture_forward_ms_median", median(heatmapMs));
-                result.put("prefill_tokens_per_second_median", median(prefillPerSecond));
-                result.put("decode_tokens_per_second_median", median(decodePerSecond));
-                result.put("decode_ms_per_token_median", 1000.0 / median(decodePerSecond));
-                print(result);
+        long loadStarted = System.nanoTime();
+        LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer);
+        long loadNanos = System.nanoTime() - loadStarted;
+        try (model) {
+            int[] promptTokens = model.tokenizer() == null ? new int[] {1, 2, 3} : model.tokenizer().encode(prompt);
+            long firstHeatmapNanos = loadNanos + engine.call(manager -> captureNanos(model, promptTokens));
+            double[] heatmapMs = new double[runs];
+            double[] prefillPerSecond = new double[runs];
+            double[] decodePerSecond = new double[runs];
+            engine.call(manager -> decode(model, promptTokens)); // warm-up
+            for (int run = 0; run < runs; run++) {
+                heatmapMs[run] = engine.call(manager -> captureNanos(model, promptTokens)) / 1e6;
+                long[] nanos = engine.call(manager -> decode(model, promptTokens));
+                prefillPerSecond[run] = promptTokens.length * 1e9 / nanos[0];
+                decodePerSecond[run] = tokens * 1e9 / nanos[1];
             }
-            return 0;
-        } finally {
-            engine.close();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("model", model.name());
+            result.put("device", engine.deviceName());
+            result.put("threads", Runtime.getRuntime().availableProcessors());
+            result.put("prompt_tokens", promptTokens.length);
+            result.put("decode_tokens", tokens);
+            result.put("runs", runs);
+            result.put("engine_start_ms", engineNanos / 1e6);
+            result.put("load_ms", loadNanos / 1e6);
+            result.put("time_to_first_heatmap_ms", firstHeatmapNanos / 1e6);
+            result.put("capture_forward_ms_median", median(heatmapMs));
+            result.put("prefill_tokens_per_second_median", median(prefillPerSecond));
+            result.put("decode_tokens_per_second_median", median(decodePerSecond));
+            result.put("decode_ms_per_token_median", 1000.0 / median(decodePerSecond));
+            print(result);
         }
+        return 0;
     }
 
     /** Runs one forward pass over the prompt capturing MLP neurons, as the window's Run does. */

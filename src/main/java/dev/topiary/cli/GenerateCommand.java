@@ -68,8 +68,6 @@ final class GenerateCommand implements Callable<Integer> {
                     Generator.generate(model, tokens, options, ActivationRecorder.NONE, () -> false));
             print(result, usedSeed);
             return 0;
-        } finally {
-            engine.close();
         }
     }
 

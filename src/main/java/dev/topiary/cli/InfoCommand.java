@@ -37,8 +37,6 @@ final class InfoCommand implements Callable<Integer> {
                 info.forEach((key, value) -> spec.commandLine().getOut().printf("%-22s %s%n", key, value));
             }
             return 0;
-        } finally {
-            engine.close();
         }
     }
 

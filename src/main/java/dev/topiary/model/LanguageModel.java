@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model on the device, ready to run: its config, tokenizer and {@link Transformer}. Create and close it on
- * the engine thread ({@link #load} does this).
+ * A model on the device, ready to run: its config, tokenizer and {@link Transformer}. Run it on the engine
+ * thread; {@link #load} and {@link #close} hand their work to that thread themselves.
  */
 public final class LanguageModel implements AutoCloseable {
 
@@ -25,9 +25,9 @@ public final class LanguageModel implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final Transformer transformer;
     private final NDManager manager;
-    private final String deviceName;
+    private final TensorEngine engine;
 
-    private LanguageModel(Checkpoint checkpoint, Transformer transformer, NDManager manager, String deviceName) {
+    private LanguageModel(Checkpoint checkpoint, Transformer transformer, NDManager manager, TensorEngine engine) {
         this.source = checkpoint.source();
         this.name = checkpoint.name();
         this.format = checkpoint.format();
@@ -36,7 +36,7 @@ public final class LanguageModel implements AutoCloseable {
         this.tokenizer = checkpoint.tokenizer();
         this.transformer = transformer;
         this.manager = manager;
-        this.deviceName = deviceName;
+        this.engine = engine;
     }
 
     /** Opens a checkpoint and copies its weights to the engine's device. */
@@ -60,7 +60,7 @@ public final class LanguageModel implements AutoCloseable {
                 return manager.create(values, new Shape(checkpoint.tensors().shape(name)));
             };
             Transformer transformer = new Transformer(checkpoint.config(), reader, manager);
-            return new LanguageModel(checkpoint, transformer, manager, engine.deviceName());
+            return new LanguageModel(checkpoint, transformer, manager, engine);
         } catch (ModelFormatException | RuntimeException e) {
             manager.close();
             throw e;
@@ -109,11 +109,15 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     public String deviceName() {
-        return deviceName;
+        return engine.deviceName();
     }
 
+    /** Frees the weights; safe to call from any thread because the work is handed to the engine thread. */
     @Override
     public void close() {
-        manager.close();
+        engine.call(root -> {
+            manager.close();
+            return null;
+        });
     }
 }

@@ -32,9 +32,14 @@ public final class Generator {
                         + (vocabSize - 1) + ").");
             }
         }
+        int context = model.config().maxPositionEmbeddings();
+        if (prompt.length >= context) {
+            throw new IllegalArgumentException("The prompt has " + prompt.length + " tokens but the model's context "
+                    + "is " + context + " (max_position_embeddings); shorten the prompt.");
+        }
         Set<Integer> endTokens = new HashSet<>(model.config().eosTokenIds());
         Sampler sampler = new Sampler(options);
-        int limit = Math.min(options.maxNewTokens(), Math.max(0, model.config().maxPositionEmbeddings() - prompt.length));
+        int limit = Math.min(options.maxNewTokens(), context - prompt.length);
         int[] generated = new int[limit];
         int count = 0;
         boolean stopped = false;

@@ -214,7 +214,7 @@ public final class Transformer {
      * @param q [B, H, T, Dh]
      * @param k [B, Hkv, S, Dh]
      * @param v [B, Hkv, S, Dh]
-     * @param mask [G T, S] additive mask, or null when every query sees every key
+     * @param mask [G T, S] additive mask, or null when no key is masked
      * @return [B, T, H Dh]
      */
     private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, int batch, int count, int total) {

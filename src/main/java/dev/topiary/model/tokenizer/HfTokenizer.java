@@ -24,7 +24,7 @@ public final class HfTokenizer implements TextTokenizer {
     /** Loads a tokenizer.json file; {@code vocabSize} is the model's vocabulary size. */
     public static HfTokenizer load(Path tokenizerJson, int vocabSize) throws ModelFormatException {
         // A Path (never a String id) keeps DJL from looking the name up on the Hub. DJL truncates to 512
-        // tokens unless told otherwise, which would silently cut long prompts.
+        // tokens by default, which would silently cut long prompts.
         Map<String, String> options = Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true");
         try {
             return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), vocabSize);

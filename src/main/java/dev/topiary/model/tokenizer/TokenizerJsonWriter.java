@@ -17,11 +17,11 @@ import java.util.Map;
  * {@code transformers} uses for Llama 2: a BPE model with byte fallback, a normalizer that prepends "▁" and
  * turns spaces into "▁", BOS added by the post-processor, and a decoder that undoes all of it.
  *
- * <p>SentencePiece merges by the score of the merged piece; Hugging Face BPE merges by the rank of a pair.
- * Listing, for every piece from the highest score down, each way to split it into two vocabulary pieces
- * gives the same merge order, except that SentencePiece breaks ties between two splits of one piece by
- * position and the rank list cannot. Such ties need two different splits of the same piece to be adjacent
- * at once, which the round-trip test over the shipped prompts does not meet.
+ * <p>SentencePiece merges by the score of the merged piece, while Hugging Face BPE merges by the rank of a
+ * pair. The merge list therefore names, for every piece from the highest score down, each way to split it
+ * into two vocabulary pieces. The one difference left: when two splits of the same piece are adjacent at
+ * once, SentencePiece merges the leftmost and the rank list merges the lower-ranked split. The round-trip
+ * tests over varied prompts meet no such case.
  */
 public final class TokenizerJsonWriter {
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes safetensors files byte by byte, independently of {@link SafetensorsFile} and
@@ -30,6 +31,16 @@ public final class RawSafetensors {
         ByteBuffer out = ByteBuffer.allocate(8 + headerBytes.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(headerBytes.length).put(headerBytes).put(data);
         Files.write(file, out.array());
+    }
+
+    /** Replaces the header of a file with an edited copy, padded with spaces to a multiple of 8 bytes. */
+    public static void editHeader(Path file, Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode header = header(file);
+        byte[] data = data(file);
+        edit.accept(header);
+        String text = JSON.writeValueAsString(header);
+        int length = text.getBytes(StandardCharsets.UTF_8).length;
+        write(file, text + " ".repeat((8 - length % 8) % 8), data);
     }
 
     /** Returns the header length stored in the first 8 bytes. */

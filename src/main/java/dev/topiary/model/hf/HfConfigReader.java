@@ -52,7 +52,8 @@ public final class HfConfigReader {
 
         // Qwen2 always has q/k/v biases and no config flag for them; Llama declares them with attention_bias.
         boolean attentionBias = architecture == Architecture.QWEN2 || config.path("attention_bias").asBoolean(false);
-        int slidingWindow = slidingWindow(architecture, config);
+        int layers = requiredInt(configFile, config, "num_hidden_layers");
+        int slidingWindow = slidingWindow(configFile, architecture, config, layers);
         List<Integer> eos = tokenIds(config.get("eos_token_id"));
         int bos = config.path("bos_token_id").asInt(-1);
         if (generationConfigFile != null && Files.isRegularFile(generationConfigFile)) {
@@ -64,7 +65,7 @@ public final class HfConfigReader {
         }
 
         return new ModelConfig(architecture, hiddenSize, requiredInt(configFile, config, "intermediate_size"),
-                requiredInt(configFile, config, "num_hidden_layers"), heads, kvHeads, headDim,
+                layers, heads, kvHeads, headDim,
                 requiredInt(configFile, config, "vocab_size"), config.path("max_position_embeddings").asInt(2048),
                 config.path("rms_norm_eps").asDouble(1e-6), config.path("rope_theta").asDouble(10000.0),
                 ropeScaling(configFile, config.get("rope_scaling")), config.path("tie_word_embeddings").asBoolean(false),
@@ -84,12 +85,39 @@ public final class HfConfigReader {
                         + Architecture.supportedNames() + "."));
     }
 
-    private static int slidingWindow(Architecture architecture, JsonNode config) {
-        if (architecture == Architecture.QWEN2 && !config.path("use_sliding_window").asBoolean(false)) {
+    private static int slidingWindow(Path configFile, Architecture architecture, JsonNode config, int layers)
+            throws ModelFormatException {
+        JsonNode window = config.get("sliding_window");
+        int size = window == null || window.isNull() ? 0 : window.asInt(0);
+        if (architecture != Architecture.QWEN2 || size == 0) {
+            return size;
+        }
+        if (!config.path("use_sliding_window").asBoolean(false)) {
             return 0;
         }
-        JsonNode window = config.get("sliding_window");
-        return window == null || window.isNull() ? 0 : window.asInt(0);
+
+        // transformers gives Qwen2 the window only from layer max_window_layers (default 28) on, or where
+        // layer_types says "sliding_attention". Topiary applies one attention pattern to every layer.
+        JsonNode layerTypes = config.get("layer_types");
+        boolean listed = layerTypes != null && layerTypes.isArray();
+        int firstWindowedLayer = config.path("max_window_layers").asInt(28);
+        int windowedLayers = 0;
+        for (int layer = 0; layer < layers; layer++) {
+            boolean windowed = listed
+                    ? layerTypes.path(layer).asText().equals("sliding_attention")
+                    : layer >= firstWindowedLayer;
+            windowedLayers += windowed ? 1 : 0;
+        }
+        if (windowedLayers == 0) {
+            return 0;
+        }
+        if (windowedLayers < layers) {
+            String source = listed ? "layer_types" : "max_window_layers=" + firstWindowedLayer;
+            throw new ModelFormatException(configFile, "use_sliding_window=true with " + source + " gives "
+                    + windowedLayers + " of " + layers + " layers a sliding window, but Topiary applies the same "
+                    + "attention to every layer. Models that mix full and sliding-window layers are not supported.");
+        }
+        return size;
     }
 
     private static RopeScaling ropeScaling(Path configFile, JsonNode node) throws ModelFormatException {

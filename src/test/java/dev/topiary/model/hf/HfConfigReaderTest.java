@@ -74,6 +74,39 @@ class HfConfigReaderTest {
     }
 
     @Test
+    void qwen2WindowCoversEveryLayerOrNone() throws Exception {
+        ObjectNode json = TinyHfModel.qwen2().configJson();
+        json.put("use_sliding_window", true).put("sliding_window", 3).put("max_window_layers", 0);
+        writeConfig(json);
+        assertEquals(3, read().slidingWindow(), "every layer from layer 0 on is windowed");
+
+        json.put("max_window_layers", 2);
+        writeConfig(json);
+        assertEquals(0, read().slidingWindow(), "no layer of 2 is windowed");
+
+        json.remove("max_window_layers");
+        writeConfig(json);
+        assertEquals(0, read().slidingWindow(), "transformers' default max_window_layers is 28");
+
+        json.putArray("layer_types").add("sliding_attention").add("sliding_attention");
+        writeConfig(json);
+        assertEquals(3, read().slidingWindow(), "layer_types windows both layers");
+    }
+
+    @Test
+    void rejectsQwen2WindowOnSomeLayers() throws Exception {
+        ObjectNode json = TinyHfModel.qwen2().configJson();
+        json.put("use_sliding_window", true).put("sliding_window", 3).put("max_window_layers", 1);
+        Path configFile = writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("max_window_layers=1 gives 1 of 2 layers a sliding window"),
+                error.getMessage());
+    }
+
+    @Test
     void generationConfigOverridesEosIds() throws Exception {
         writeConfig(TinyHfModel.llama().configJson());
         Files.writeString(folder.resolve("generation_config.json"), "{\"bos_token_id\": 5, \"eos_token_id\": [2, 7]}");

@@ -89,6 +89,32 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void rejectsNegativeDataOffset() throws Exception {
+        Path file = folder.resolve("negative.safetensors");
+        RawSafetensors.write(file, "{\"weight\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}",
+                new byte[8]);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(file));
+
+        assertEquals(file, error.file());
+        assertTrue(error.getMessage().contains("tensor 'weight' has data_offsets [-8,0]"), error.getMessage());
+    }
+
+    @Test
+    void rejectsShapeWhoseSizeOverflows() throws Exception {
+        // 2^32 * 2^30 * 4 bytes wraps to 0 in 64-bit arithmetic, which would match data_offsets [0, 0].
+        Path file = folder.resolve("overflow.safetensors");
+        RawSafetensors.write(file, "{\"huge\":{\"dtype\":\"F32\",\"shape\":[4294967296,1073741824],"
+                + "\"data_offsets\":[0,0]}}", new byte[0]);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(file));
+
+        assertEquals(file, error.file());
+        assertTrue(error.getMessage().contains("tensor 'huge' has shape [4294967296,1073741824]"), error.getMessage());
+        assertTrue(error.getMessage().contains("overflows"), error.getMessage());
+    }
+
+    @Test
     void rejectsHeaderThatIsNotJson() throws Exception {
         Path file = folder.resolve("garbage.safetensors");
         RawSafetensors.write(file, "{\"weight\": [", new byte[0]);

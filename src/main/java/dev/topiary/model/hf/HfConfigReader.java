@@ -36,6 +36,10 @@ public final class HfConfigReader {
             throw new ModelFormatException(configFile, "hidden_size=" + hiddenSize + " is not a multiple of "
                     + "num_attention_heads=" + heads + " and no head_dim is given; fix config.json.");
         }
+        if (headDim <= 0) {
+            throw new ModelFormatException(configFile, "head_dim=" + headDim + " is not a positive integer; fix "
+                    + "config.json.");
+        }
         if (headDim % 2 != 0) {
             throw new ModelFormatException(configFile, "head_dim=" + headDim + " is odd, but rotary embeddings "
                     + "rotate pairs of dimensions; fix config.json.");
@@ -67,7 +71,8 @@ public final class HfConfigReader {
         return new ModelConfig(architecture, hiddenSize, requiredInt(configFile, config, "intermediate_size"),
                 layers, heads, kvHeads, headDim,
                 requiredInt(configFile, config, "vocab_size"), config.path("max_position_embeddings").asInt(2048),
-                config.path("rms_norm_eps").asDouble(1e-6), config.path("rope_theta").asDouble(10000.0),
+                optionalDouble(configFile, config, "rms_norm_eps", 1e-6),
+                optionalDouble(configFile, config, "rope_theta", 10000.0),
                 ropeScaling(configFile, config.get("rope_scaling")), config.path("tie_word_embeddings").asBoolean(false),
                 attentionBias, slidingWindow, bos, eos);
     }
@@ -157,6 +162,19 @@ public final class HfConfigReader {
                     + value + "); fix config.json.");
         }
         return value.asInt();
+    }
+
+    private static double optionalDouble(Path file, JsonNode node, String field, double fallback)
+            throws ModelFormatException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber() || !(value.asDouble() > 0)) {
+            throw new ModelFormatException(file, "'" + field + "' must be a positive number (found " + value
+                    + "); fix config.json.");
+        }
+        return value.asDouble();
     }
 
     private static double requiredDouble(Path file, JsonNode node, String field) throws ModelFormatException {

@@ -153,6 +153,36 @@ class HfConfigReaderTest {
     }
 
     @Test
+    void rejectsNonPositiveHeadDim() throws Exception {
+        for (int headDim : new int[] {0, -8}) {
+            ObjectNode json = TinyHfModel.llama().configJson();
+            json.put("head_dim", headDim);
+            Path configFile = writeConfig(json);
+
+            ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+            assertEquals(configFile, error.file());
+            assertTrue(error.getMessage().contains("head_dim=" + headDim + " is not a positive integer"),
+                    error.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsNonNumericNormEpsilonAndTheta() throws Exception {
+        for (String field : new String[] {"rms_norm_eps", "rope_theta"}) {
+            ObjectNode json = TinyHfModel.llama().configJson();
+            json.put(field, "abc");
+            Path configFile = writeConfig(json);
+
+            ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+            assertEquals(configFile, error.file());
+            assertTrue(error.getMessage().contains("'" + field + "' must be a positive number (found \"abc\")"),
+                    error.getMessage());
+        }
+    }
+
+    @Test
     void rejectsInvalidJson() throws Exception {
         Path configFile = folder.resolve("config.json");
         Files.writeString(configFile, "{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": 32,");

@@ -24,7 +24,7 @@ public final class ReferenceLlama {
      *
      * @param qkvBias whether q_proj, k_proj and v_proj have biases (Qwen2, or Llama with attention_bias)
      * @param outputBias whether o_proj has a bias (Llama with attention_bias)
-     * @param slidingWindow how many keys up to and including its own position a query sees, or 0 for all
+     * @param slidingWindow how many keys up to and including its own position a query attends to, or 0 for all
      */
     public record Config(int hiddenSize, int intermediateSize, int numHiddenLayers, int numAttentionHeads,
             int numKeyValueHeads, int headDim, int vocabSize, double rmsNormEps, double ropeTheta,
@@ -214,7 +214,7 @@ public final class ReferenceLlama {
 
     /**
      * Causal softmax attention. Query head h reads key/value head {@code h / (H / Hkv)}, as transformers'
-     * repeat_kv arranges them, and query t sees keys j with {@code t - window < j <= t}.
+     * repeat_kv arranges them, and query t attends to keys j with {@code t - window < j <= t}.
      *
      * @return [T, H Dh]
      */

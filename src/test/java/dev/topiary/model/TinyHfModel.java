@@ -21,7 +21,7 @@ import java.util.Random;
  *
  * <p>Projections are drawn from N(0, 0.2^2), norm weights from 1 + N(0, 0.1^2) and embeddings from
  * N(0, 0.5^2), so attention is neither uniform nor one-hot and the logits spread over a few units. Values are
- * rounded to the storage dtype before anything uses them, so the reference forward pass sees exactly the
+ * rounded to the storage dtype before anything uses them, so the reference forward pass uses exactly the
  * numbers in the file.
  */
 public final class TinyHfModel {
@@ -61,7 +61,7 @@ public final class TinyHfModel {
         return new TinyHfModel("LlamaForCausalLM", "llama");
     }
 
-    /** A Qwen2 model, which always has q, k and v biases. */
+    /** Returns a Qwen2 model, which always has q, k and v biases. */
     public static TinyHfModel qwen2() {
         return new TinyHfModel("Qwen2ForCausalLM", "qwen2");
     }
@@ -112,7 +112,7 @@ public final class TinyHfModel {
         return changed();
     }
 
-    /** Sets Mistral's sliding_window: each query sees this many keys, its own position included. */
+    /** Sets Mistral's sliding_window: each query attends to this many keys, its own position included. */
     public TinyHfModel slidingWindow(int value) {
         slidingWindow = value;
         return changed();
@@ -279,7 +279,12 @@ public final class TinyHfModel {
         json.put("hidden_act", "silu");
         json.put("bos_token_id", 1);
         json.put("eos_token_id", 2);
-        json.put("torch_dtype", dtype == TensorDtype.F32 ? "float32" : dtype == TensorDtype.F16 ? "float16" : "bfloat16");
+        String torchDtype = switch (dtype) {
+            case F32 -> "float32";
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+        };
+        json.put("torch_dtype", torchDtype);
         return json;
     }
 

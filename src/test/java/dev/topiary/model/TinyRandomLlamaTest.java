@@ -36,7 +36,7 @@ class TinyRandomLlamaTest {
 
     @Test
     void referenceDecodeMatchesRecordedIds() throws Exception {
-        // Checks the reference forward pass itself against the recorded answer.
+        // Checks the reference forward pass itself against the recorded ids.
         ReferenceLlama reference = reference(SharedModels.require("tiny-random-llama"));
 
         assertArrayEquals(EXPECTED, reference.greedy(PROMPT, EXPECTED.length));

@@ -101,8 +101,8 @@ public final class HfConfigReader {
             return 0;
         }
 
-        // transformers gives Qwen2 the window only from layer max_window_layers (default 28) on, or where
-        // layer_types says "sliding_attention". Topiary applies one attention pattern to every layer.
+        // transformers gives Qwen2 the window only from layer max_window_layers (default 28) on, or to the layers
+        // that layer_types marks "sliding_attention". Topiary applies one attention pattern to every layer.
         JsonNode layerTypes = config.get("layer_types");
         boolean listed = layerTypes != null && layerTypes.isArray();
         int firstWindowedLayer = config.path("max_window_layers").asInt(28);

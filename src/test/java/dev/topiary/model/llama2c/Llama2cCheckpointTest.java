@@ -27,7 +27,7 @@ class Llama2cCheckpointTest {
 
     @Test
     void interleavedToHalvesReordersRowsWithinEachHead() {
-        // Two heads of head dim 4, two columns; row r holds (10 r, 10 r + 1). Within a head, interleaved
+        // Two heads of head dim 4, two columns; row r contains (10 r, 10 r + 1). Within a head, interleaved
         // pairs (0, 1) and (2, 3) become halves: even rows first, then odd rows.
         float[] weight = new float[8 * 2];
         for (int row = 0; row < 8; row++) {

@@ -18,7 +18,7 @@ import java.util.Random;
  */
 record TinyLlama2cFile(int[] header) {
 
-    /** A valid model: dim 16, hidden_dim 24, 2 layers, 4 heads, 2 kv heads, 40 tokens, seq_len 32. */
+    /** Returns a valid model: dim 16, hidden_dim 24, 2 layers, 4 heads, 2 kv heads, 40 tokens, seq_len 32. */
     static TinyLlama2cFile valid(boolean sharedClassifier) {
         return new TinyLlama2cFile(new int[] {16, 24, 2, 4, 2, sharedClassifier ? 40 : -40, 32});
     }

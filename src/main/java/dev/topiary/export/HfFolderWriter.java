@@ -136,6 +136,8 @@ public final class HfFolderWriter {
         if (config.slidingWindow() > 0) {
             json.put("sliding_window", config.slidingWindow());
             json.put("use_sliding_window", true);
+            // Qwen2 windows only the layers from max_window_layers on, and Topiary windows every layer.
+            json.put("max_window_layers", 0);
         }
         json.put("hidden_act", "silu");
         json.put("attention_dropout", 0.0);

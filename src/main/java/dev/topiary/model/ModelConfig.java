@@ -19,7 +19,8 @@ import java.util.List;
  * @param ropeTheta the base of the rotary frequencies
  * @param ropeScaling Llama 3 frequency scaling, or null
  * @param tieWordEmbeddings whether the output projection reuses the token embedding
- * @param attentionBias whether q, k and v projections have biases (Qwen2)
+ * @param attentionBias whether q, k and v projections have biases (Qwen2, or Llama with attention_bias, whose
+ *     o_proj then has one too)
  * @param slidingWindow how many recent tokens a query may attend to, or 0 for no limit (Mistral)
  * @param bosTokenId the begin-of-sequence id, or -1 when the model has none
  * @param eosTokenIds the ids that end generation
@@ -52,12 +53,21 @@ public record ModelConfig(
         return numAttentionHeads / numKeyValueHeads;
     }
 
+    /**
+     * Returns whether o_proj has a bias. transformers' LlamaAttention gives all four projections a bias when
+     * attention_bias is set, while Qwen2's fixed biases cover only q, k and v.
+     */
+    public boolean attentionOutputBias() {
+        return attentionBias && architecture != Architecture.QWEN2;
+    }
+
     /** Returns the parameter count implied by the shapes (tied embeddings counted once). */
     public long parameterCount() {
         long d = hiddenSize;
         long qSize = (long) numAttentionHeads * headDim;
         long kvSize = (long) numKeyValueHeads * headDim;
-        long attention = d * qSize + 2 * d * kvSize + qSize * d + (attentionBias ? qSize + 2 * kvSize : 0);
+        long attention = d * qSize + 2 * d * kvSize + qSize * d + (attentionBias ? qSize + 2 * kvSize : 0)
+                + (attentionOutputBias() ? d : 0);
         long mlp = 3 * d * intermediateSize;
         long perLayer = attention + mlp + 2 * d;
         long embeddings = (long) vocabSize * d * (tieWordEmbeddings ? 1 : 2);

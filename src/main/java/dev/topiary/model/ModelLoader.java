@@ -13,7 +13,8 @@ public final class ModelLoader {
     /**
      * Opens a Hugging Face model folder, or a llama2.c {@code .bin} checkpoint.
      *
-     * @param path a folder with config.json, or a llama2.c checkpoint file
+     * @param path a folder with config.json, a config.json or safetensors file inside one, or a llama2.c
+     *     checkpoint file
      * @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint
      */
     public static Checkpoint open(Path path, Path tokenizer) throws ModelFormatException {
@@ -23,7 +24,10 @@ public final class ModelLoader {
         if (Files.isDirectory(path)) {
             return HfCheckpoint.read(path);
         }
-        if (path.getFileName().toString().equals("config.json")) {
+        String fileName = path.getFileName().toString();
+        // A user who picks a file of a Hugging Face folder means the folder.
+        if (fileName.equals("config.json") || fileName.endsWith(".safetensors")
+                || fileName.equals("model.safetensors.index.json")) {
             return HfCheckpoint.read(path.toAbsolutePath().getParent());
         }
         if (tokenizer != null && !Files.isRegularFile(tokenizer)) {

@@ -48,6 +48,7 @@ public final class Transformer {
             NDArray qkvWeight, // [(H + 2 Hkv) Dh, D]
             NDArray qkvBias, // [(H + 2 Hkv) Dh] or null
             NDArray outputWeight, // [D, H Dh]
+            NDArray outputBias, // [D] or null
             NDArray postAttentionNorm, // [D]
             NDArray gateUpWeight, // [2F, D]: gate rows, then up rows
             NDArray downWeight) {} // [D, F]
@@ -76,6 +77,7 @@ public final class Transformer {
                 qkvWeight,
                 qkvBias,
                 weights.read(WeightNames.layer(layer, WeightNames.O_PROJ)),
+                config.attentionOutputBias() ? weights.read(WeightNames.layer(layer, WeightNames.O_BIAS)) : null,
                 weights.read(WeightNames.layer(layer, WeightNames.POST_ATTENTION_NORM)),
                 concatRows(weights, layer, WeightNames.GATE_PROJ, WeightNames.UP_PROJ),
                 weights.read(WeightNames.layer(layer, WeightNames.DOWN_PROJ)));
@@ -165,7 +167,8 @@ public final class Transformer {
                 v = cached[1];
             }
             NDArray context = attend(q, k, v, mask, batch, count, total); // [B, T, H Dh]
-            NDArray attentionOut = Linear.linear(context, layer.outputWeight).singletonOrThrow(); // [B, T, D]
+            NDArray attentionOut = Linear.linear(context, layer.outputWeight, layer.outputBias) // [B, T, D]
+                    .singletonOrThrow();
             record(recorder, index, SiteKind.ATTN_OUT, attentionOut, start);
             x = x.add(attentionOut);
 

@@ -31,6 +31,9 @@ public final class WeightLayout {
                 shapes.put(WeightNames.layer(layer, WeightNames.V_BIAS), new long[] {kvSize});
             }
             shapes.put(WeightNames.layer(layer, WeightNames.O_PROJ), new long[] {d, qSize});
+            if (config.attentionOutputBias()) {
+                shapes.put(WeightNames.layer(layer, WeightNames.O_BIAS), new long[] {d});
+            }
             shapes.put(WeightNames.layer(layer, WeightNames.POST_ATTENTION_NORM), new long[] {d});
             shapes.put(WeightNames.layer(layer, WeightNames.GATE_PROJ), new long[] {f, d});
             shapes.put(WeightNames.layer(layer, WeightNames.UP_PROJ), new long[] {f, d});

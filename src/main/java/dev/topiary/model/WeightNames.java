@@ -23,6 +23,7 @@ public final class WeightNames {
     public static final String Q_BIAS = "self_attn.q_proj.bias";
     public static final String K_BIAS = "self_attn.k_proj.bias";
     public static final String V_BIAS = "self_attn.v_proj.bias";
+    public static final String O_BIAS = "self_attn.o_proj.bias";
     public static final String GATE_PROJ = "mlp.gate_proj.weight";
     public static final String UP_PROJ = "mlp.up_proj.weight";
     public static final String DOWN_PROJ = "mlp.down_proj.weight";

@@ -36,6 +36,10 @@ public final class HfConfigReader {
             throw new ModelFormatException(configFile, "hidden_size=" + hiddenSize + " is not a multiple of "
                     + "num_attention_heads=" + heads + " and no head_dim is given; fix config.json.");
         }
+        if (headDim <= 0) {
+            throw new ModelFormatException(configFile, "head_dim=" + headDim + " is not a positive integer; fix "
+                    + "config.json.");
+        }
         if (headDim % 2 != 0) {
             throw new ModelFormatException(configFile, "head_dim=" + headDim + " is odd, but rotary embeddings "
                     + "rotate pairs of dimensions; fix config.json.");
@@ -52,7 +56,8 @@ public final class HfConfigReader {
 
         // Qwen2 always has q/k/v biases and no config flag for them; Llama declares them with attention_bias.
         boolean attentionBias = architecture == Architecture.QWEN2 || config.path("attention_bias").asBoolean(false);
-        int slidingWindow = slidingWindow(architecture, config);
+        int layers = requiredInt(configFile, config, "num_hidden_layers");
+        int slidingWindow = slidingWindow(configFile, architecture, config, layers);
         List<Integer> eos = tokenIds(config.get("eos_token_id"));
         int bos = config.path("bos_token_id").asInt(-1);
         if (generationConfigFile != null && Files.isRegularFile(generationConfigFile)) {
@@ -64,9 +69,10 @@ public final class HfConfigReader {
         }
 
         return new ModelConfig(architecture, hiddenSize, requiredInt(configFile, config, "intermediate_size"),
-                requiredInt(configFile, config, "num_hidden_layers"), heads, kvHeads, headDim,
+                layers, heads, kvHeads, headDim,
                 requiredInt(configFile, config, "vocab_size"), config.path("max_position_embeddings").asInt(2048),
-                config.path("rms_norm_eps").asDouble(1e-6), config.path("rope_theta").asDouble(10000.0),
+                optionalDouble(configFile, config, "rms_norm_eps", 1e-6),
+                optionalDouble(configFile, config, "rope_theta", 10000.0),
                 ropeScaling(configFile, config.get("rope_scaling")), config.path("tie_word_embeddings").asBoolean(false),
                 attentionBias, slidingWindow, bos, eos);
     }
@@ -84,12 +90,39 @@ public final class HfConfigReader {
                         + Architecture.supportedNames() + "."));
     }
 
-    private static int slidingWindow(Architecture architecture, JsonNode config) {
-        if (architecture == Architecture.QWEN2 && !config.path("use_sliding_window").asBoolean(false)) {
+    private static int slidingWindow(Path configFile, Architecture architecture, JsonNode config, int layers)
+            throws ModelFormatException {
+        JsonNode window = config.get("sliding_window");
+        int size = window == null || window.isNull() ? 0 : window.asInt(0);
+        if (architecture != Architecture.QWEN2 || size == 0) {
+            return size;
+        }
+        if (!config.path("use_sliding_window").asBoolean(false)) {
             return 0;
         }
-        JsonNode window = config.get("sliding_window");
-        return window == null || window.isNull() ? 0 : window.asInt(0);
+
+        // transformers gives Qwen2 the window only from layer max_window_layers (default 28) on, or to the layers
+        // that layer_types marks "sliding_attention". Topiary applies one attention pattern to every layer.
+        JsonNode layerTypes = config.get("layer_types");
+        boolean listed = layerTypes != null && layerTypes.isArray();
+        int firstWindowedLayer = config.path("max_window_layers").asInt(28);
+        int windowedLayers = 0;
+        for (int layer = 0; layer < layers; layer++) {
+            boolean windowed = listed
+                    ? layerTypes.path(layer).asText().equals("sliding_attention")
+                    : layer >= firstWindowedLayer;
+            windowedLayers += windowed ? 1 : 0;
+        }
+        if (windowedLayers == 0) {
+            return 0;
+        }
+        if (windowedLayers < layers) {
+            String source = listed ? "layer_types" : "max_window_layers=" + firstWindowedLayer;
+            throw new ModelFormatException(configFile, "use_sliding_window=true with " + source + " gives "
+                    + windowedLayers + " of " + layers + " layers a sliding window, but Topiary applies the same "
+                    + "attention to every layer. Models that mix full and sliding-window layers are not supported.");
+        }
+        return size;
     }
 
     private static RopeScaling ropeScaling(Path configFile, JsonNode node) throws ModelFormatException {
@@ -129,6 +162,19 @@ public final class HfConfigReader {
                     + value + "); fix config.json.");
         }
         return value.asInt();
+    }
+
+    private static double optionalDouble(Path file, JsonNode node, String field, double fallback)
+            throws ModelFormatException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber() || !(value.asDouble() > 0)) {
+            throw new ModelFormatException(file, "'" + field + "' must be a positive number (found " + value
+                    + "); fix config.json.");
+        }
+        return value.asDouble();
     }
 
     private static double requiredDouble(Path file, JsonNode node, String field) throws ModelFormatException {

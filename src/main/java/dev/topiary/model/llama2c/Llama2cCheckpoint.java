@@ -120,8 +120,9 @@ public final class Llama2cCheckpoint {
         String fields = "dim=" + header.dim + ", hidden_dim=" + header.hiddenDim + ", n_layers=" + header.layers
                 + ", n_heads=" + header.heads + ", n_kv_heads=" + header.kvHeads + ", vocab_size=" + header.vocabSize
                 + ", seq_len=" + header.seqLen;
+        // vocabSize is |vocab_size|, which stays negative when the field is Integer.MIN_VALUE.
         if (header.dim <= 0 || header.hiddenDim <= 0 || header.layers <= 0 || header.heads <= 0
-                || header.kvHeads <= 0 || header.vocabSize == 0 || header.seqLen <= 0) {
+                || header.kvHeads <= 0 || header.vocabSize <= 0 || header.seqLen <= 0) {
             throw new ModelFormatException(file, "the header holds a non-positive size (" + fields
                     + "); this is not a llama2.c checkpoint.");
         }

@@ -115,16 +115,26 @@ public final class SafetensorsFile implements AutoCloseable {
                     + "' has no valid 'shape' or 'data_offsets' in the header; the file is damaged.");
         }
         long[] shape = new long[shapeNode.size()];
+        long expectedBytes = dtype.bytes();
         for (int i = 0; i < shape.length; i++) {
             shape[i] = shapeNode.get(i).asLong(-1);
             if (shape[i] < 0) {
                 throw new ModelFormatException(path, "tensor '" + name + "' has a negative dimension in its shape "
                         + shapeNode + "; the file is damaged.");
             }
+            try {
+                expectedBytes = Math.multiplyExact(expectedBytes, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new ModelFormatException(path, "tensor '" + name + "' has shape " + shapeNode
+                        + ", whose size in bytes overflows a 64-bit count; the file is damaged.");
+            }
         }
         TensorInfo info = new TensorInfo(name, dtype, shape, offsets.get(0).asLong(), offsets.get(1).asLong());
-        long expectedBytes = info.elementCount() * dtype.bytes();
-        if (info.end() - info.begin() != expectedBytes || info.begin() < 0) {
+        if (info.begin() < 0 || info.end() < info.begin()) {
+            throw new ModelFormatException(path, "tensor '" + name + "' has data_offsets " + offsets + ", but they "
+                    + "must be non-negative with the end not before the begin; the file is damaged.");
+        }
+        if (info.end() - info.begin() != expectedBytes) {
             throw new ModelFormatException(path, "tensor '" + name + "' with shape " + info.shapeText() + " and dtype "
                     + dtype + " needs " + expectedBytes + " bytes but its data_offsets span " + (info.end() - info.begin())
                     + "; the file is damaged.");

@@ -1,0 +1,219 @@
+package dev.topiary.model.hf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.topiary.model.Architecture;
+import dev.topiary.model.ModelConfig;
+import dev.topiary.model.ModelFormatException;
+import dev.topiary.model.ReferenceLlama;
+import dev.topiary.model.TinyHfModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HfConfigReaderTest {
+
+    @TempDir
+    Path folder;
+
+    private ModelConfig read() throws ModelFormatException {
+        return HfConfigReader.read(folder.resolve("config.json"), folder.resolve("generation_config.json"));
+    }
+
+    private Path writeConfig(ObjectNode config) throws Exception {
+        TinyHfModel.writeConfig(folder, config);
+        return folder.resolve("config.json");
+    }
+
+    @Test
+    void mapsLlamaFields() throws Exception {
+        ReferenceLlama.Llama3Scaling scaling = new ReferenceLlama.Llama3Scaling(8, 1, 4, 32);
+        writeConfig(TinyHfModel.llama().numKeyValueHeads(2).headDim(12).ropeTheta(500000).ropeScaling(scaling)
+                .tieWordEmbeddings(true).configJson());
+
+        ModelConfig config = read();
+
+        assertEquals(Architecture.LLAMA, config.architecture());
+        assertEquals(32, config.hiddenSize());
+        assertEquals(48, config.intermediateSize());
+        assertEquals(2, config.numHiddenLayers());
+        assertEquals(4, config.numAttentionHeads());
+        assertEquals(2, config.numKeyValueHeads());
+        assertEquals(12, config.headDim());
+        assertEquals(61, config.vocabSize());
+        assertEquals(1e-5, config.rmsNormEps());
+        assertEquals(500000, config.ropeTheta());
+        assertEquals(8, config.ropeScaling().factor());
+        assertEquals(32, config.ropeScaling().originalMaxPositionEmbeddings());
+        assertTrue(config.tieWordEmbeddings());
+        assertFalse(config.attentionBias());
+        assertEquals(0, config.slidingWindow());
+        assertEquals(List.of(2), config.eosTokenIds());
+    }
+
+    @Test
+    void mapsQwen2AndMistralFields() throws Exception {
+        writeConfig(TinyHfModel.qwen2().configJson());
+        ModelConfig qwen2 = read();
+        assertTrue(qwen2.attentionBias(), "Qwen2 always has q/k/v biases");
+        assertFalse(qwen2.attentionOutputBias());
+        assertEquals(0, qwen2.slidingWindow(), "use_sliding_window is false");
+
+        writeConfig(TinyHfModel.mistral().slidingWindow(3).configJson());
+        ModelConfig mistral = read();
+        assertEquals(3, mistral.slidingWindow());
+        assertFalse(mistral.attentionBias());
+        assertNull(mistral.ropeScaling());
+    }
+
+    @Test
+    void qwen2WindowCoversEveryLayerOrNone() throws Exception {
+        ObjectNode json = TinyHfModel.qwen2().configJson();
+        json.put("use_sliding_window", true).put("sliding_window", 3).put("max_window_layers", 0);
+        writeConfig(json);
+        assertEquals(3, read().slidingWindow(), "every layer from layer 0 on is windowed");
+
+        json.put("max_window_layers", 2);
+        writeConfig(json);
+        assertEquals(0, read().slidingWindow(), "no layer of 2 is windowed");
+
+        json.remove("max_window_layers");
+        writeConfig(json);
+        assertEquals(0, read().slidingWindow(), "transformers' default max_window_layers is 28");
+
+        json.putArray("layer_types").add("sliding_attention").add("sliding_attention");
+        writeConfig(json);
+        assertEquals(3, read().slidingWindow(), "layer_types windows both layers");
+    }
+
+    @Test
+    void rejectsQwen2WindowOnSomeLayers() throws Exception {
+        ObjectNode json = TinyHfModel.qwen2().configJson();
+        json.put("use_sliding_window", true).put("sliding_window", 3).put("max_window_layers", 1);
+        Path configFile = writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("max_window_layers=1 gives 1 of 2 layers a sliding window"),
+                error.getMessage());
+    }
+
+    @Test
+    void generationConfigOverridesEosIds() throws Exception {
+        writeConfig(TinyHfModel.llama().configJson());
+        Files.writeString(folder.resolve("generation_config.json"), "{\"bos_token_id\": 5, \"eos_token_id\": [2, 7]}");
+
+        ModelConfig config = read();
+
+        assertEquals(List.of(2, 7), config.eosTokenIds());
+        assertEquals(5, config.bosTokenId());
+    }
+
+    @Test
+    void rejectsUnknownArchitecture() throws Exception {
+        ObjectNode json = TinyHfModel.llama().configJson();
+        json.putArray("architectures").add("GPT2LMHeadModel");
+        Path configFile = writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("'GPT2LMHeadModel' is not supported"), error.getMessage());
+        assertTrue(error.getMessage().contains("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM"),
+                error.getMessage());
+    }
+
+    @Test
+    void rejectsHeadsNotDivisibleByKvHeads() throws Exception {
+        Path configFile = writeConfig(TinyHfModel.llama().numAttentionHeads(4).numKeyValueHeads(3).configJson());
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("num_attention_heads=4 is not a multiple of num_key_value_heads=3"),
+                error.getMessage());
+    }
+
+    @Test
+    void rejectsZeroKvHeads() throws Exception {
+        Path configFile = writeConfig(TinyHfModel.llama().numKeyValueHeads(0).configJson());
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("num_key_value_heads=0"), error.getMessage());
+    }
+
+    @Test
+    void rejectsNonPositiveHeadDim() throws Exception {
+        for (int headDim : new int[] {0, -8}) {
+            ObjectNode json = TinyHfModel.llama().configJson();
+            json.put("head_dim", headDim);
+            Path configFile = writeConfig(json);
+
+            ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+            assertEquals(configFile, error.file());
+            assertTrue(error.getMessage().contains("head_dim=" + headDim + " is not a positive integer"),
+                    error.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsNonNumericNormEpsilonAndTheta() throws Exception {
+        for (String field : new String[] {"rms_norm_eps", "rope_theta"}) {
+            ObjectNode json = TinyHfModel.llama().configJson();
+            json.put(field, "abc");
+            Path configFile = writeConfig(json);
+
+            ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+            assertEquals(configFile, error.file());
+            assertTrue(error.getMessage().contains("'" + field + "' must be a positive number (found \"abc\")"),
+                    error.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsInvalidJson() throws Exception {
+        Path configFile = folder.resolve("config.json");
+        Files.writeString(configFile, "{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": 32,");
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().startsWith(configFile.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("is not valid JSON"), error.getMessage());
+    }
+
+    @Test
+    void rejectsMissingHiddenSize() throws Exception {
+        ObjectNode json = TinyHfModel.llama().configJson();
+        json.remove("hidden_size");
+        Path configFile = writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("'hidden_size' is missing"), error.getMessage());
+    }
+
+    @Test
+    void rejectsUnsupportedRopeScaling() throws Exception {
+        ObjectNode json = TinyHfModel.llama().configJson();
+        json.putObject("rope_scaling").put("rope_type", "linear").put("factor", 2.0);
+        writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertTrue(error.getMessage().contains("rope_scaling of type 'linear' is not supported"), error.getMessage());
+    }
+}

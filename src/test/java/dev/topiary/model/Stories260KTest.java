@@ -22,17 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Acceptance tests on the real trained stories260K model, in its llama2.c form and converted. */
 class Stories260KTest {
 
-    /**
-     * What llama2.c's run.c prints for this checkpoint with an empty prompt, temperature 0 and 200 steps,
-     * as recorded in llama2.c's own test suite (test_all.py, expected_stdout).
-     */
-    private static final String RUN_C_GREEDY_200 = "Once upon a time, there was a little girl named Lily. She loved "
-            + "to play outside in the park. One day, she saw a big, red ball. She wanted to play with it, but it was "
-            + "too high.\nLily's mom said, \"Lily, let's go to the park.\" Lily was sad and didn't know what to do. "
-            + "She said, \"I want to play with your ball, but I can't find it.\"\nLily was sad and didn't know what "
-            + "to do. She said, \"I'm sorry, Lily. I didn't know what to do.\"\nLily didn't want to help her mom, "
-            + "so she";
-
     private static TensorEngine engine;
     private static LanguageModel llama2c;
 
@@ -61,14 +50,6 @@ class Stories260KTest {
                 return model.transformer().forward(new int[][] {tokens}, null, recorder, false).toFloatArray();
             }
         });
-    }
-
-    @Test
-    void greedyDecodeMatchesLlama2cRunC() {
-        GenerationResult result = greedy(llama2c, "", 200);
-
-        assertEquals(RUN_C_GREEDY_200, result.text());
-        assertEquals(200, result.generatedTokens().length);
     }
 
     @Test

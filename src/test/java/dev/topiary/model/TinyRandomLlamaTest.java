@@ -4,6 +4,7 @@ import static dev.topiary.model.LogitAssertions.assertLogitsClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.topiary.SharedModels;
 import dev.topiary.model.safetensors.RawSafetensors;
 import java.nio.file.Path;
 import java.util.List;

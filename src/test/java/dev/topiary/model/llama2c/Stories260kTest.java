@@ -13,7 +13,7 @@ import dev.topiary.model.GenerationResult;
 import dev.topiary.model.Generator;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelRuns;
-import dev.topiary.model.SharedModels;
+import dev.topiary.SharedModels;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;

@@ -21,16 +21,15 @@ import javafx.scene.text.TextAlignment;
 
 /**
  * A heatmap of one value per layer and neuron: layers down the vertical axis (layer 0 at the top), neurons along
- * the horizontal one, a colour legend on the right. The cells are drawn as one image, scaled without smoothing,
- * because drawing one shape per cell is far too slow for models with thousands of neurons per layer.
+ * the horizontal one, a colour legend on the right. The cells are drawn as one image rendered at the plot's size in
+ * device pixels (see {@link HeatmapPixels}), because one shape per cell is far too slow for models with thousands
+ * of neurons per layer.
  *
  * <p>Every mapping from the mouse to a cell goes through {@link #cellAt}, which works in the coordinates of the
  * plot area, so zooming into a range of neurons only has to change that mapping and the image viewport.
  */
 public final class ActivationHeatmap extends Region {
 
-    /** The widest image drawn; wider matrices are reduced, see {@link HeatmapPixels}. */
-    static final int MAX_IMAGE_COLUMNS = 4096;
     private static final double LEFT_MARGIN = 64;
     private static final double TOP_MARGIN = 28;
     private static final double BOTTOM_MARGIN = 48;
@@ -46,6 +45,10 @@ public final class ActivationHeatmap extends Region {
     private final Rectangle hoverMarker = new Rectangle();
     private final ColorLegend legend = new ColorLegend();
     private Rectangle2D plotArea = Rectangle2D.EMPTY;
+    /** The matrix and pixel size of the current image, so that layout passes re-render only after a change. */
+    private HeatmapMatrix renderedMatrix;
+    private int renderedWidth;
+    private int renderedHeight;
 
     public ActivationHeatmap() {
         getStyleClass().add("activation-heatmap");
@@ -127,17 +130,33 @@ public final class ActivationHeatmap extends Region {
     private void showMatrix(HeatmapMatrix current) {
         hover(-1, -1);
         legend.show(current);
+        renderCells();
+        drawAxes();
+    }
+
+    /** Renders the cells at the plot's size in device pixels, unless the image already matches. */
+    private void renderCells() {
+        HeatmapMatrix current = matrix.get();
+        double outputScale = getScene() == null || getScene().getWindow() == null
+                ? 1
+                : getScene().getWindow().getOutputScaleX();
+        int width = (int) Math.max(1, Math.round(plotArea.getWidth() * outputScale));
+        int height = (int) Math.max(1, Math.round(plotArea.getHeight() * outputScale));
+        if (current == renderedMatrix && width == renderedWidth && height == renderedHeight) {
+            return;
+        }
+        renderedMatrix = current;
+        renderedWidth = width;
+        renderedHeight = height;
         if (current == null) {
             cells.setImage(null);
-        } else {
-            HeatmapPixels pixels = HeatmapPixels.render(current, MAX_IMAGE_COLUMNS);
-            WritableImage image = new WritableImage(pixels.width(), pixels.height());
-            image.getPixelWriter().setPixels(0, 0, pixels.width(), pixels.height(), PixelFormat.getIntArgbInstance(),
-                    pixels.argb(), 0, pixels.width());
-            cells.setImage(image);
+            return;
         }
-        requestLayout();
-        drawAxes();
+        HeatmapPixels pixels = HeatmapPixels.render(current, width, height);
+        WritableImage image = new WritableImage(width, height);
+        image.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), pixels.argb(), 0,
+                width);
+        cells.setImage(image);
     }
 
     @Override
@@ -145,8 +164,9 @@ public final class ActivationHeatmap extends Region {
         double width = getWidth();
         double height = getHeight();
         double legendWidth = ColorLegend.PREFERRED_WIDTH;
-        double plotWidth = Math.max(1, width - LEFT_MARGIN - LEGEND_GAP - legendWidth);
-        double plotHeight = Math.max(1, height - TOP_MARGIN - BOTTOM_MARGIN);
+        // Whole pixels, so that the image is drawn 1:1 and not resampled.
+        double plotWidth = Math.max(1, Math.floor(width - LEFT_MARGIN - LEGEND_GAP - legendWidth));
+        double plotHeight = Math.max(1, Math.floor(height - TOP_MARGIN - BOTTOM_MARGIN));
         plotArea = new Rectangle2D(LEFT_MARGIN, TOP_MARGIN, plotWidth, plotHeight);
 
         axes.setWidth(width);
@@ -155,6 +175,7 @@ public final class ActivationHeatmap extends Region {
         cells.setFitWidth(plotWidth);
         cells.setFitHeight(plotHeight);
         legend.resizeRelocate(plotArea.getMaxX() + LEGEND_GAP, 0, legendWidth, TOP_MARGIN + plotHeight);
+        renderCells();
         drawAxes();
     }
 

@@ -84,7 +84,13 @@ public final class ActivationsViewModel {
             return;
         }
         MlpActivations activations = current.activations();
-        heatmap.set(choice.isMean() ? activations.meanMagnitude() : activations.atPosition(choice.position()));
+        if (choice.isMean()) {
+            heatmap.set(activations.meanMagnitude());
+        } else {
+            String token = quote(current.tokenTexts().get(choice.position()));
+            heatmap.set(activations.atPosition(choice.position()).withValueLabel("a at token " + choice.position()
+                    + " " + token));
+        }
     }
 
     /**

@@ -5,8 +5,6 @@ import java.util.List;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.image.PixelFormat;
-import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
@@ -18,7 +16,7 @@ public final class ColorLegend extends Region {
     /** Preferred width: the bar, tick marks and labels as long as "-0.0001234". */
     static final double PREFERRED_WIDTH = 96;
     private static final double BAR_WIDTH = 16;
-    private static final int GRADIENT_STEPS = 256;
+    private static final Color TEXT_COLOUR = Color.web("#222222");
     private static final int TICKS = 5;
 
     private final Canvas canvas = new Canvas();
@@ -78,12 +76,12 @@ public final class ColorLegend extends Region {
         double top = 24;
         double barHeight = canvas.getHeight() - top - 8;
         graphics.setFont(Font.font(13));
-        graphics.setFill(Color.web("#222222"));
+        graphics.setFill(TEXT_COLOUR);
         graphics.setTextAlign(TextAlignment.LEFT);
         graphics.setTextBaseline(VPos.TOP);
         graphics.fillText(title, 0, 2);
 
-        graphics.drawImage(gradient(), 0, top, BAR_WIDTH, barHeight);
+        drawGradient(graphics, top, barHeight);
         graphics.setStroke(Color.web("#555555"));
         graphics.setLineWidth(1);
         graphics.strokeRect(0.5, top + 0.5, BAR_WIDTH, barHeight);
@@ -98,16 +96,16 @@ public final class ColorLegend extends Region {
         }
     }
 
-    /** Renders the palette as a 1-pixel-wide image, top row for the top of the bar. */
-    private WritableImage gradient() {
-        int[] argb = new int[GRADIENT_STEPS];
-        for (int step = 0; step < GRADIENT_STEPS; step++) {
-            double fraction = 1 - step / (double) (GRADIENT_STEPS - 1);
+    /** Fills the bar one pixel row at a time, top row for the largest value. */
+    private void drawGradient(GraphicsContext graphics, double top, double barHeight) {
+        int rows = (int) Math.ceil(barHeight);
+        for (int row = 0; row < rows; row++) {
+            double fraction = 1 - (row + 0.5) / rows;
             double value = scale == ValueScale.SIGNED ? (2 * fraction - 1) * limit : fraction * limit;
-            argb[step] = Palette.argb(scale, (float) value, limit);
+            int argb = Palette.argb(scale, (float) value, limit);
+            graphics.setFill(Color.rgb(argb >> 16 & 0xFF, argb >> 8 & 0xFF, argb & 0xFF));
+            graphics.fillRect(0, top + row, BAR_WIDTH, 1);
         }
-        WritableImage image = new WritableImage(1, GRADIENT_STEPS);
-        image.getPixelWriter().setPixels(0, 0, 1, GRADIENT_STEPS, PixelFormat.getIntArgbInstance(), argb, 0, 1);
-        return image;
+        graphics.setFill(TEXT_COLOUR);
     }
 }

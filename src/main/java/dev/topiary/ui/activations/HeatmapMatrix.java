@@ -31,6 +31,11 @@ public record HeatmapMatrix(int rows, int columns, float[] values, ValueScale sc
         return values[row * columns + column];
     }
 
+    /** Returns the same values under another label. */
+    public HeatmapMatrix withValueLabel(String label) {
+        return new HeatmapMatrix(rows, columns, values, scale, label);
+    }
+
     /**
      * Returns the end of the colour range: the largest finite magnitude, or 1 when every value is zero or not
      * finite, so that a palette never divides by zero.

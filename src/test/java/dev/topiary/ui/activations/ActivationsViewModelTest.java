@@ -49,6 +49,7 @@ class ActivationsViewModelTest {
         HeatmapMatrix matrix = viewModel.heatmapProperty().get();
         assertEquals(ValueScale.SIGNED, matrix.scale());
         assertEquals(-5f, matrix.valueAt(0, 0));
+        assertEquals("a at token 2 \u2018 there\u2019", matrix.valueLabel());
     }
 
     @Test

@@ -1,0 +1,102 @@
+package dev.topiary.ui;
+
+import dev.topiary.activations.SiteKind;
+import dev.topiary.activations.TokenActivations;
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.GenerationOptions;
+import dev.topiary.model.GenerationResult;
+import dev.topiary.model.Generator;
+import dev.topiary.model.LanguageModel;
+import dev.topiary.model.ModelFormatException;
+import dev.topiary.model.tokenizer.TextTokenizer;
+import dev.topiary.ui.activations.MlpActivations;
+import dev.topiary.ui.activations.PromptRun;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+
+/**
+ * The window's way into the tensor engine: loads models and runs prompts, and returns plain Java values. Every
+ * method blocks until the engine thread has done the work, so call them from a background job, never from the
+ * FX thread.
+ */
+public final class InferenceService {
+
+    /** Starts the process-wide engine if needed and returns its device name, such as "CPU". */
+    public String startEngine() {
+        return TensorEngine.get().deviceName();
+    }
+
+    /** Loads a Hugging Face model folder or a llama2.c checkpoint, with its tokenizer found beside it. */
+    public LoadedModel load(Path path) throws ModelFormatException {
+        TensorEngine engine = TensorEngine.get();
+        LanguageModel model = LanguageModel.load(engine, path, null);
+        String dtype = engine.dataType().name().toLowerCase(Locale.ROOT);
+        return new LoadedModel(model, ModelSummary.of(model, dtype));
+    }
+
+    /** Frees a model's weights on the engine thread. */
+    public void close(LoadedModel loaded) {
+        TensorEngine.get().call(manager -> {
+            loaded.model().close();
+            return null;
+        });
+    }
+
+    /**
+     * Continues a prompt and records the MLP activations of every position.
+     *
+     * @param tokensDone receives the number of generated tokens so far, on the engine thread, between tokens
+     * @param cancelled polled between tokens; generation stops early and returns what it has when it is true
+     */
+    public PromptRun run(LoadedModel loaded, String prompt, GenerationOptions options, IntConsumer tokensDone,
+            BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        TextTokenizer tokenizer = model.tokenizer();
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(loaded.summary().source() + " has no tokenizer, so the prompt "
+                    + "cannot be encoded. Open a model folder with tokenizer.json, or a llama2.c checkpoint with "
+                    + "its tokenizer .bin beside it.");
+        }
+        int[] promptTokens = tokenizer.encode(prompt);
+        int context = model.config().maxPositionEmbeddings();
+        if (promptTokens.length >= context) {
+            throw new IllegalArgumentException("The prompt has " + promptTokens.length + " tokens, but the model "
+                    + "reads at most " + context + ". Shorten the prompt.");
+        }
+        int layers = model.config().numHiddenLayers();
+        return TensorEngine.get().call(manager -> {
+            TokenActivations recorder = new TokenActivations(layers, EnumSet.of(SiteKind.MLP_POST));
+            BooleanSupplier reportAndPoll = () -> {
+                tokensDone.accept(Math.max(0, recorder.tokens(SiteKind.MLP_POST) - promptTokens.length + 1));
+                return cancelled.getAsBoolean();
+            };
+            GenerationResult result = Generator.generate(model, promptTokens, options, recorder, reportAndPoll);
+            if (recorder.tokens(SiteKind.MLP_POST) == 0) {
+                throw new IllegalArgumentException("Generation was cancelled before the prompt was read, so no "
+                        + "activations were recorded. Run the prompt again.");
+            }
+            MlpActivations activations = MlpActivations.takeFrom(recorder);
+            return new PromptRun(prompt, result.text(), tokenTexts(tokenizer, result, activations.positions()),
+                    promptTokens.length, result.generatedTokens().length, result.stoppedAtEndToken(),
+                    result.decodeTokensPerSecond(), activations);
+        });
+    }
+
+    /** Returns the readable text of the first {@code positions} tokens of prompt and continuation together. */
+    private static List<String> tokenTexts(TextTokenizer tokenizer, GenerationResult result, int positions) {
+        List<String> texts = new ArrayList<>(positions);
+        for (int position = 0; position < positions; position++) {
+            int promptLength = result.promptTokens().length;
+            int id = position < promptLength
+                    ? result.promptTokens()[position]
+                    : result.generatedTokens()[position - promptLength];
+            texts.add(tokenizer.tokenText(id));
+        }
+        return texts;
+    }
+}

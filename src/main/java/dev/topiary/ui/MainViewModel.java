@@ -1,0 +1,267 @@
+package dev.topiary.ui;
+
+import dev.topiary.model.GenerationOptions;
+import dev.topiary.ui.activations.ActivationsViewModel;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.concurrent.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * State and commands of the main window: the open model, the prompt and its generation settings, and the one
+ * background job at a time. Use it on the FX thread only. Engine work runs through {@link JobRunner}.
+ */
+public final class MainViewModel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MainViewModel.class);
+
+    private final InferenceService inference;
+    private final JobRunner jobs;
+    private final UiSettings settings;
+    private final ActivationsViewModel activations = new ActivationsViewModel();
+    private Consumer<UserError> errorListener = error -> {};
+    private LoadedModel loaded;
+
+    private final StringProperty modelPath = new SimpleStringProperty(this, "modelPath", "");
+    private final ReadOnlyObjectWrapper<ModelSummary> model = new ReadOnlyObjectWrapper<>(this, "model");
+    private final StringProperty prompt = new SimpleStringProperty(this, "prompt", "");
+    private final ObjectProperty<Integer> maxNewTokens = new SimpleObjectProperty<>(this, "maxNewTokens", 64);
+    private final ObjectProperty<Double> temperature = new SimpleObjectProperty<>(this, "temperature", 0.0);
+    private final ObjectProperty<Double> topP = new SimpleObjectProperty<>(this, "topP", 1.0);
+    private final ObjectProperty<Long> seed = new SimpleObjectProperty<>(this, "seed", 42L);
+    private final ReadOnlyStringWrapper device = new ReadOnlyStringWrapper(this, "device", "Device: starting");
+    private final ReadOnlyObjectWrapper<Task<?>> currentJob = new ReadOnlyObjectWrapper<>(this, "currentJob");
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private final ReadOnlyStringWrapper jobMessage = new ReadOnlyStringWrapper(this, "jobMessage", "Ready");
+    private final ReadOnlyDoubleWrapper jobProgress = new ReadOnlyDoubleWrapper(this, "jobProgress", 0);
+    private final BooleanBinding canRun = model.isNotNull().and(busy.not());
+
+    public MainViewModel(InferenceService inference, JobRunner jobs, UiSettings settings) {
+        this.inference = inference;
+        this.jobs = jobs;
+        this.settings = settings;
+        busy.bind(currentJob.isNotNull());
+        settings.lastModelPath().ifPresent(modelPath::set);
+    }
+
+    /** Sets the listener that shows failures to the user. The window passes its error dialog. */
+    public void setErrorListener(Consumer<UserError> listener) {
+        this.errorListener = listener;
+    }
+
+    /** Starts the tensor engine in the background, so that the first model opens without that delay. */
+    public void startEngine() {
+        jobs.submit("Start the tensor engine", () -> {
+            try {
+                String name = inference.startEngine();
+                Platform.runLater(() -> device.set("Device: " + name));
+            } catch (RuntimeException e) {
+                Platform.runLater(() -> device.set("Device: engine failed to start, see the log"));
+                throw e;
+            }
+        });
+    }
+
+    /** Opens the model at {@link #modelPathProperty()}. Does nothing while a job runs or the path is blank. */
+    public void openModel() {
+        String typed = modelPath.get() == null ? "" : modelPath.get().strip();
+        if (busy.get() || typed.isEmpty()) {
+            return;
+        }
+        Path path;
+        try {
+            path = ModelPaths.parse(typed);
+        } catch (InvalidPathException e) {
+            errorListener.accept(UserError.from("Open model failed", e));
+            return;
+        }
+        LoadModelTask task = new LoadModelTask(inference, jobs, path);
+        long started = System.nanoTime();
+        startJob(task, "Open model", opened -> {
+            replaceModel(opened);
+            settings.saveLastModelPath(path);
+            return String.format(Locale.ROOT, "Loaded %s in %d ms", opened.summary().name(),
+                    (System.nanoTime() - started) / 1_000_000);
+        });
+    }
+
+    /** Sets the model path and opens it, as the file choosers do. */
+    public void openModel(Path path) {
+        modelPath.set(path.toString());
+        openModel();
+    }
+
+    private void replaceModel(LoadedModel opened) {
+        LoadedModel previous = loaded;
+        loaded = opened;
+        model.set(opened.summary());
+        device.set("Device: " + opened.summary().device());
+        activations.showNoRun();
+        if (previous != null) {
+            jobs.submit("Close " + previous.summary().name(), () -> inference.close(previous));
+        }
+    }
+
+    /** Runs the prompt on the open model and shows its activations. Invalid settings are reported as an error. */
+    public void runPrompt() {
+        if (!canRun.get()) {
+            return;
+        }
+        GenerationOptions options;
+        try {
+            options = generationOptions();
+        } catch (IllegalArgumentException e) {
+            errorListener.accept(UserError.from("Run prompt failed", e));
+            return;
+        }
+        String text = prompt.get() == null ? "" : prompt.get();
+        RunPromptTask task = new RunPromptTask(inference, loaded, text, options);
+        startJob(task, "Run prompt", result -> {
+            activations.show(result);
+            return String.format(Locale.ROOT, "Generated %d tokens from %d prompt tokens",
+                    result.generatedTokens(), result.promptLength());
+        });
+    }
+
+    private GenerationOptions generationOptions() {
+        if (maxNewTokens.get() == null || temperature.get() == null || topP.get() == null) {
+            throw new IllegalArgumentException("Max new tokens, temperature and top-p need a value each.");
+        }
+        if (seed.get() == null) {
+            throw new IllegalArgumentException("The seed is empty: type a whole number, such as 42.");
+        }
+        return new GenerationOptions(maxNewTokens.get(), temperature.get(), topP.get(), seed.get());
+    }
+
+    /** Cancels the current job. Generation stops after the current token; a load finishes and is discarded. */
+    public void cancelJob() {
+        Task<?> job = currentJob.get();
+        if (job != null) {
+            job.cancel(false);
+        }
+    }
+
+    /** Result handler that returns the status line to show once the job has succeeded. */
+    @FunctionalInterface
+    private interface Completion<T> {
+        String accept(T result);
+    }
+
+    private <T> void startJob(Task<T> task, String title, Completion<T> onSucceeded) {
+        currentJob.set(task);
+        jobMessage.bind(task.messageProperty());
+        jobProgress.bind(task.progressProperty());
+        task.setOnSucceeded(event -> {
+            String status = onSucceeded.accept(task.getValue());
+            finishJob(task, status);
+        });
+        task.setOnCancelled(event -> finishJob(task, title + " cancelled"));
+        task.setOnFailed(event -> {
+            finishJob(task, title + " failed");
+            errorListener.accept(UserError.from(title + " failed", task.getException()));
+        });
+        try {
+            jobs.submit(task);
+        } catch (RejectedExecutionException e) {
+            log.error("{} was rejected because earlier jobs are still queued", title, e);
+            finishJob(task, title + " failed");
+            errorListener.accept(UserError.from(title + " failed", e));
+        }
+    }
+
+    private void finishJob(Task<?> task, String status) {
+        if (currentJob.get() != task) {
+            return;
+        }
+        jobMessage.unbind();
+        jobProgress.unbind();
+        jobMessage.set(status);
+        jobProgress.set(0);
+        currentJob.set(null);
+    }
+
+    /** Cancels the current job and frees the open model in the background. */
+    @Override
+    public void close() {
+        cancelJob();
+        if (loaded != null) {
+            LoadedModel closing = loaded;
+            loaded = null;
+            jobs.submit("Close " + closing.summary().name(), () -> inference.close(closing));
+        }
+        jobs.close();
+    }
+
+    /** Returns whether Run can start: a model is open and no job runs. */
+    public BooleanBinding canRun() {
+        return canRun;
+    }
+
+    public ActivationsViewModel activations() {
+        return activations;
+    }
+
+    public StringProperty modelPathProperty() {
+        return modelPath;
+    }
+
+    /** Returns the open model's summary property; its value is null before the first model loads. */
+    public ReadOnlyObjectProperty<ModelSummary> modelProperty() {
+        return model.getReadOnlyProperty();
+    }
+
+    public StringProperty promptProperty() {
+        return prompt;
+    }
+
+    public ObjectProperty<Integer> maxNewTokensProperty() {
+        return maxNewTokens;
+    }
+
+    public ObjectProperty<Double> temperatureProperty() {
+        return temperature;
+    }
+
+    public ObjectProperty<Double> topPProperty() {
+        return topP;
+    }
+
+    public ObjectProperty<Long> seedProperty() {
+        return seed;
+    }
+
+    public ReadOnlyStringProperty deviceProperty() {
+        return device.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty jobMessageProperty() {
+        return jobMessage.getReadOnlyProperty();
+    }
+
+    /** Returns the progress property of the current job: 0 to 1, or -1 while the job cannot estimate it. */
+    public ReadOnlyDoubleProperty jobProgressProperty() {
+        return jobProgress.getReadOnlyProperty();
+    }
+}

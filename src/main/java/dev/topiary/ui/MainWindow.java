@@ -1,0 +1,74 @@
+package dev.topiary.ui;
+
+import dev.topiary.ui.activations.ActivationsView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import javafx.fxml.FXMLLoader;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+
+/** Builds the main window on a stage from {@code fxml/MainView.fxml} and saves its size when it closes. */
+public final class MainWindow {
+
+    private final Stage stage;
+    private final UiSettings settings;
+    private final MainViewModel viewModel;
+
+    private MainWindow(Stage stage, UiSettings settings, MainViewModel viewModel) {
+        this.stage = stage;
+        this.settings = settings;
+        this.viewModel = viewModel;
+    }
+
+    /** Shows the window on a stage, at the size saved in {@code settings}, and starts the tensor engine. */
+    public static MainWindow show(Stage stage, UiSettings settings) {
+        MainViewModel viewModel = new MainViewModel(new InferenceService(), new JobRunner(), settings);
+        FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/MainView.fxml"));
+        loader.setControllerFactory(type -> {
+            if (type == MainView.class) {
+                return new MainView(viewModel, settings);
+            }
+            if (type == ActivationsView.class) {
+                return new ActivationsView(viewModel.activations());
+            }
+            throw new IllegalArgumentException("No controller known for " + type.getName());
+        });
+        Parent root;
+        try {
+            root = loader.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load fxml/MainView.fxml from the classpath", e);
+        }
+
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(root, Math.min(settings.windowWidth(), screen.getWidth()),
+                Math.min(settings.windowHeight(), screen.getHeight()));
+        scene.getStylesheets().add(MainWindow.class.getResource("/css/topiary.css").toExternalForm());
+        stage.setTitle("Topiary");
+        stage.setScene(scene);
+        MainWindow window = new MainWindow(stage, settings, viewModel);
+        stage.setOnHiding(event -> window.saveSize());
+        stage.show();
+        viewModel.startEngine();
+        return window;
+    }
+
+    public MainViewModel viewModel() {
+        return viewModel;
+    }
+
+    private void saveSize() {
+        if (stage.getScene() != null && stage.getScene().getWidth() > 0) {
+            settings.saveWindowSize(stage.getScene().getWidth(), stage.getScene().getHeight());
+        }
+    }
+
+    /** Saves the window size, cancels the running job and frees the open model. */
+    public void close() {
+        saveSize();
+        viewModel.close();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.topiary.ui;
+
+import dev.topiary.engine.EngineException;
+import dev.topiary.model.ModelFormatException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * A failure as the error dialog shows it.
+ *
+ * @param title what the user was doing, such as "Open model failed"
+ * @param cause one line on what went wrong
+ * @param fix what to do about it
+ * @param details the stack trace, shown behind an expander
+ */
+public record UserError(String title, String cause, String fix, String details) {
+
+    /** Describes a failure of the job with the given title; messages of domain exceptions are shown as they are. */
+    public static UserError from(String title, Throwable error) {
+        String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        if (error instanceof ModelFormatException) {
+            return new UserError(title, message, "Choose a Hugging Face model folder (config.json and "
+                    + "safetensors), or a llama2.c .bin checkpoint with its tokenizer beside it.",
+                    stackTrace(error));
+        }
+        if (error instanceof IllegalArgumentException) {
+            return new UserError(title, message, "Change the value named above and try again.", stackTrace(error));
+        }
+        if (error instanceof EngineException) {
+            return new UserError(title, message, "The tensor engine could not run. The details below and the log "
+                    + "contain the full error; restart Topiary after fixing its cause.", stackTrace(error));
+        }
+        return new UserError(title, error.getClass().getSimpleName() + ": " + message, "This is a bug in Topiary. "
+                + "The details below and the log contain the stack trace; please report it.", stackTrace(error));
+    }
+
+    /** Returns whether the user can fix the failure: a bad model file or an invalid value, not a bug. */
+    public static boolean isExpected(Throwable error) {
+        return error instanceof ModelFormatException || error instanceof IllegalArgumentException;
+    }
+
+    private static String stackTrace(Throwable error) {
+        StringWriter text = new StringWriter();
+        error.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}

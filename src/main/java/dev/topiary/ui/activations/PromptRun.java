@@ -1,0 +1,29 @@
+package dev.topiary.ui.activations;
+
+import java.util.List;
+
+/**
+ * One prompt and its continuation, with the MLP activations of every position.
+ *
+ * @param prompt the prompt text as typed
+ * @param continuation the decoded generated text
+ * @param tokenTexts a short readable form of the token at each position that has activations, prompt tokens
+ *     (BOS included) first. The last generated token is fed back only when generation continues after it, so it
+ *     usually has no activations and no entry here.
+ * @param promptLength how many of the positions belong to the prompt
+ * @param generatedTokens how many tokens were generated after the prompt, end token excluded
+ * @param stoppedAtEndToken whether generation ended at an end token rather than the token limit
+ * @param decodeTokensPerSecond decode speed after the first generated token, 0 when not measured
+ * @param activations the MLP neuron activations, [L][T][F]
+ */
+public record PromptRun(String prompt, String continuation, List<String> tokenTexts, int promptLength,
+        int generatedTokens, boolean stoppedAtEndToken, double decodeTokensPerSecond, MlpActivations activations) {
+
+    public PromptRun {
+        tokenTexts = List.copyOf(tokenTexts);
+        if (tokenTexts.size() != activations.positions()) {
+            throw new IllegalArgumentException(tokenTexts.size() + " token texts for " + activations.positions()
+                    + " activation positions");
+        }
+    }
+}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.topiary.SharedModels;
 import dev.topiary.ui.activations.ActivationHeatmap;
 import dev.topiary.ui.activations.ActivationsViewModel;
 import dev.topiary.ui.activations.PromptRun;

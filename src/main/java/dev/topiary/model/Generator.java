@@ -3,6 +3,7 @@ package dev.topiary.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.topiary.activations.ActivationRecorder;
+import dev.topiary.activations.SiteKind;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -17,7 +18,8 @@ public final class Generator {
      * Generates a continuation of {@code prompt}.
      *
      * @param prompt token ids, BOS included, at least one
-     * @param recorder receives the activations of every position, prompt and generated tokens alike
+     * @param recorder receives the activations of every position, prompt and generated tokens alike; the
+     *     end token that stops generation is not run, and cancelling skips the last generated token
      * @param cancelled polled between tokens; generation stops early when it returns true
      */
     public static GenerationResult generate(LanguageModel model, int[] prompt, GenerationOptions options,
@@ -46,18 +48,27 @@ public final class Generator {
         long prefillNanos = 0;
         long decodeStarted = 0;
 
+        boolean recording = Arrays.stream(SiteKind.values()).anyMatch(recorder::wants);
         try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
             int[] input = prompt;
             long started = System.nanoTime();
-            while (count < limit && !cancelled.getAsBoolean()) {
+            while (!cancelled.getAsBoolean()) {
+                // Once the limit is reached, one more pass runs only so the recorder sees the last token.
+                boolean recordOnly = count == limit;
+                if (recordOnly && !recording) {
+                    break;
+                }
                 float[] logits;
                 try (NDScope scope = new NDScope()) {
                     NDArray output = model.transformer().forward(new int[][] {input}, cache, recorder, true);
                     logits = output.toFloatArray(); // [1, 1, V]
                 }
-                if (count == 0) {
+                if (input == prompt) {
                     prefillNanos = System.nanoTime() - started;
                     decodeStarted = System.nanoTime();
+                }
+                if (recordOnly) {
+                    break;
                 }
                 int next = sampler.next(logits);
                 if (endTokens.contains(next)) {

@@ -128,6 +128,30 @@ class Stories260KTest {
     }
 
     @Test
+    void recorderSeesEveryGeneratedToken() {
+        int[] prompt = llama2c.tokenizer().encode("Once upon a time");
+        TokenActivations activations = new TokenActivations(5, EnumSet.of(SiteKind.MLP_POST));
+
+        GenerationResult result = engine.call(manager -> Generator.generate(llama2c, prompt,
+                GenerationOptions.greedy(10), activations, () -> false));
+
+        assertFalse(result.stoppedAtEndToken());
+        assertEquals(prompt.length + 10, activations.tokens(SiteKind.MLP_POST));
+    }
+
+    @Test
+    void zeroNewTokensStillRecordsPrompt() {
+        int[] prompt = llama2c.tokenizer().encode("Once upon a time");
+        TokenActivations activations = new TokenActivations(5, EnumSet.of(SiteKind.MLP_POST));
+
+        GenerationResult result = engine.call(manager -> Generator.generate(llama2c, prompt,
+                GenerationOptions.greedy(0), activations, () -> false));
+
+        assertEquals(0, result.generatedTokens().length);
+        assertEquals(prompt.length, activations.tokens(SiteKind.MLP_POST));
+    }
+
+    @Test
     void sampledGenerationRepeatsWithSameSeed() {
         int[] prompt = llama2c.tokenizer().encode("Tom had a");
         GenerationOptions options = new GenerationOptions(40, 0.9, 0.9, 42);

@@ -63,11 +63,11 @@ class InferenceServiceTest {
 
         PromptRun run = inference.run(model, "Once upon a time", GenerationOptions.greedy(12), done -> {}, () -> false);
 
-        // Twelve tokens without an end token: the last one is sampled but never fed back, so it has no activations.
+        // Twelve tokens without an end token: the last one is run once more so that it has activations too.
         assertEquals(promptTokens.length, run.promptLength());
         assertEquals(12, run.generatedTokens());
         assertFalse(run.stoppedAtEndToken());
-        assertEquals(promptTokens.length + 11, run.activations().positions());
+        assertEquals(promptTokens.length + 12, run.activations().positions());
         assertEquals(run.activations().positions(), run.tokenTexts().size());
         assertEquals(5, run.activations().layers());
         assertEquals(172, run.activations().neurons());
@@ -110,7 +110,7 @@ class InferenceServiceTest {
                 () -> false);
 
         assertEquals(0, reported.get(0));
-        assertEquals(run.generatedTokens() - 1, reported.get(reported.size() - 1));
+        assertEquals(run.generatedTokens(), reported.get(reported.size() - 1));
         for (int i = 1; i < reported.size(); i++) {
             assertEquals(reported.get(i - 1) + 1, reported.get(i), "reports " + reported);
         }

@@ -8,8 +8,7 @@ import java.util.List;
  * @param prompt the prompt text as typed
  * @param continuation the decoded generated text
  * @param tokenTexts a short readable form of the token at each position that has activations, prompt tokens
- *     (BOS included) first. The last generated token is fed back only when generation continues after it, so it
- *     usually has no activations and no entry here.
+ *     (BOS included) first, then every generated token; a run cancelled part way lacks its last token
  * @param promptLength how many of the positions belong to the prompt
  * @param generatedTokens how many tokens were generated after the prompt, end token excluded
  * @param stoppedAtEndToken whether generation ended at an end token rather than the token limit

@@ -192,6 +192,21 @@ public final class Transformer {
         return Linear.linear(rmsNorm(x, finalNorm), lmHead).singletonOrThrow(); // [B, T, V]
     }
 
+    /**
+     * Returns the L2 norms of each MLP neuron's weights in one layer, [3][F]: its gate_proj row, its up_proj row
+     * and its down_proj column.
+     */
+    public float[][] mlpWeightNorms(int layer) {
+        int neurons = config.intermediateSize();
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            NDArray gateUp = layers[layer].gateUpWeight; // [2F, D]
+            float[] rowNorms = gateUp.square().sum(new int[] {1}).sqrt().toFloatArray(); // [2F]
+            float[] downNorms = layers[layer].downWeight.square().sum(new int[] {0}).sqrt().toFloatArray(); // [F]
+            return new float[][] {java.util.Arrays.copyOfRange(rowNorms, 0, neurons),
+                    java.util.Arrays.copyOfRange(rowNorms, neurons, 2 * neurons), downNorms};
+        }
+    }
+
     private static void record(ActivationRecorder recorder, int layer, SiteKind kind, NDArray value, int start) {
         if (recorder.wants(kind)) {
             recorder.record(new ActivationSite(layer, kind), value, start);

@@ -1,0 +1,101 @@
+package dev.topiary.activations;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A named list of prompts, read from a plain text file (one prompt per non-blank line) or a JSONL file (one
+ * object per line with {@code "text"} and optional {@code "id"} and {@code "group"}).
+ *
+ * @param name the file name without extension
+ * @param source the file it was read from, or null for a set built in code
+ * @param prompts the prompts in file order
+ */
+public record PromptSet(String name, Path source, List<Prompt> prompts) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public PromptSet {
+        prompts = List.copyOf(prompts);
+    }
+
+    /** Builds a set from plain strings, with ids "1", "2", ... */
+    public static PromptSet of(String name, List<String> texts) {
+        List<Prompt> prompts = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            prompts.add(new Prompt(String.valueOf(i + 1), texts.get(i), null));
+        }
+        return new PromptSet(name, null, prompts);
+    }
+
+    /** Reads a .txt or .jsonl file; the format is chosen by extension, {@code .jsonl} or {@code .json} for JSONL. */
+    public static PromptSet read(Path file) throws PromptSetException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new PromptSetException(file, "is not UTF-8 text. Save it as UTF-8.", e);
+        } catch (IOException e) {
+            throw new PromptSetException(file, "cannot be read (" + e.getMessage() + ").", e);
+        }
+        String fileName = file.getFileName().toString();
+        boolean jsonl = fileName.endsWith(".jsonl") || fileName.endsWith(".json");
+        List<Prompt> prompts = jsonl ? parseJsonl(file, lines) : parseText(lines);
+        if (prompts.isEmpty()) {
+            throw new PromptSetException(file, "holds no prompts. Write one prompt per line"
+                    + (jsonl ? " as {\"text\": \"...\"}." : "."));
+        }
+        int dot = fileName.lastIndexOf('.');
+        return new PromptSet(dot > 0 ? fileName.substring(0, dot) : fileName, file, prompts);
+    }
+
+    private static List<Prompt> parseText(List<String> lines) {
+        List<Prompt> prompts = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty()) {
+                prompts.add(new Prompt(String.valueOf(i + 1), line, null));
+            }
+        }
+        return prompts;
+    }
+
+    private static List<Prompt> parseJsonl(Path file, List<String> lines) throws PromptSetException {
+        List<Prompt> prompts = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new PromptSetException(file, "line " + (i + 1) + " is not valid JSON ("
+                        + e.getOriginalMessage() + "). Each line must be one object such as {\"text\": \"...\"}.", e);
+            }
+            JsonNode text = node == null ? null : node.get("text");
+            if (text == null || !text.isTextual()) {
+                throw new PromptSetException(file, "line " + (i + 1) + " has no string field \"text\". Each line must "
+                        + "be one object such as {\"text\": \"...\", \"id\": \"...\", \"group\": \"...\"}.");
+            }
+            String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(i + 1);
+            String group = node.hasNonNull("group") ? node.get("group").asText() : null;
+            prompts.add(new Prompt(id, text.asText(), group));
+        }
+        return prompts;
+    }
+
+    /** Returns the number of prompts. */
+    public int size() {
+        return prompts.size();
+    }
+}

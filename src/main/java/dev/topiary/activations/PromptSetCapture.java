@@ -173,20 +173,22 @@ public final class PromptSetCapture {
         /** Reduces [B, T, F] neuron activations to per-neuron sums, maxima and top-k candidates. */
         private void reduceNeurons(int layer, NDArray value) {
             int neurons = neuronStatistics.neurons();
-            int[] tokenAxes = {0, 1};
-            NDArray masked = value.mul(mask); // [B, T, F]
-            NDArray candidates = value.add(exclusion); // [B, T, F], padding pushed far below any activation
-            NDArray active = value.gt(options.threshold()).toType(DataType.FLOAT32, false).mul(mask);
-            NDArray reduced = NDArrays.stack(new NDList(masked.sum(tokenAxes), masked.abs().sum(tokenAxes),
-                    masked.square().sum(tokenAxes), candidates.max(tokenAxes), active.sum(tokenAxes))); // [5, F]
+            long rows = (long) batch.length * length;
+            NDArray flatMask = mask.reshape(rows, 1); // [B T, 1]
+            NDArray flat = value.reshape(rows, neurons); // [B, T, F] -> [B T, F]
+            NDArray masked = flat.mul(flatMask);
+            NDArray candidates = flat.add(exclusion.reshape(rows, 1)); // padding pushed far below any activation
+            NDArray active = flat.gt(options.threshold()).toType(DataType.FLOAT32, false).mul(flatMask);
+            NDArray reduced = NDArrays.stack(new NDList(masked.sum(new int[] {0}), masked.abs().sum(new int[] {0}),
+                    masked.square().sum(new int[] {0}), candidates.max(new int[] {0}), active.sum(new int[] {0}))); // [5, F]
             float[] host = reduced.toFloatArray();
             neuronStatistics.add(layer, Arrays.copyOfRange(host, 0, neurons),
                     Arrays.copyOfRange(host, neurons, 2 * neurons), Arrays.copyOfRange(host, 2 * neurons, 3 * neurons),
                     Arrays.copyOfRange(host, 3 * neurons, 4 * neurons), Arrays.copyOfRange(host, 4 * neurons, 5 * neurons));
 
-            // Top-k over the batch's tokens: [B, T, F] -> [B T, F] -> k x [F].
+            // Top-k over the batch's tokens: [B T, F] -> k x [F].
             int k = Math.min(options.topK(), batch.length * length);
-            NDList best = candidates.reshape((long) batch.length * length, neurons).topK(k, 0);
+            NDList best = candidates.topK(k, 0);
             float[] values = best.get(0).toFloatArray(); // [k, F]
             long[] indices = best.get(1).toLongArray(); // [k, F]
             for (int rank = 0; rank < k; rank++) {
@@ -195,8 +197,8 @@ public final class PromptSetCapture {
                     if (candidate <= EXCLUDED / 2) {
                         continue;
                     }
-                    int flat = (int) indices[rank * neurons + neuron];
-                    top.offer(layer, neuron, candidate, firstPrompt + flat / length, flat % length);
+                    int row = (int) indices[rank * neurons + neuron];
+                    top.offer(layer, neuron, candidate, firstPrompt + row / length, row % length);
                 }
             }
         }

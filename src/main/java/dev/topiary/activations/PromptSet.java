@@ -13,7 +13,9 @@ import java.util.List;
 
 /**
  * A named list of prompts, read from a plain text file (one prompt per non-blank line) or a JSONL file (one
- * object per line with {@code "text"} and optional {@code "id"} and {@code "group"}).
+ * object per line with {@code "text"} and optional {@code "id"} and {@code "group"}). A JSONL line of a paired
+ * fairness file, with {@code "a"}, {@code "b"} and optional {@code "attribute"}, gives two prompts, ids
+ * {@code <id>.a} and {@code <id>.b}, grouped by the attribute.
  *
  * @param name the file name without extension
  * @param source the file it was read from, or null for a set built in code
@@ -82,10 +84,18 @@ public record PromptSet(String name, Path source, List<Prompt> prompts) {
                 throw new PromptSetException(file, "line " + (i + 1) + " is not valid JSON ("
                         + e.getOriginalMessage() + "). Each line must be one object such as {\"text\": \"...\"}.", e);
             }
+            if (node != null && node.path("a").isTextual() && node.path("b").isTextual() && !node.has("text")) {
+                String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(i + 1);
+                String group = node.hasNonNull("attribute") ? node.get("attribute").asText() : null;
+                prompts.add(new Prompt(id + ".a", node.get("a").asText(), group));
+                prompts.add(new Prompt(id + ".b", node.get("b").asText(), group));
+                continue;
+            }
             JsonNode text = node == null ? null : node.get("text");
             if (text == null || !text.isTextual()) {
                 throw new PromptSetException(file, "line " + (i + 1) + " has no string field \"text\". Each line must "
-                        + "be one object such as {\"text\": \"...\", \"id\": \"...\", \"group\": \"...\"}.");
+                        + "be one object such as {\"text\": \"...\", \"id\": \"...\", \"group\": \"...\"}, or a pair "
+                        + "{\"a\": \"...\", \"b\": \"...\", \"attribute\": \"...\"}.");
             }
             String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(i + 1);
             String group = node.hasNonNull("group") ? node.get("group").asText() : null;

@@ -1,8 +1,10 @@
 package dev.topiary.cli;
 
+import dev.topiary.activations.PromptSetException;
 import dev.topiary.engine.EngineException;
 import dev.topiary.export.ExportException;
 import dev.topiary.model.ModelFormatException;
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -16,7 +18,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         if (e instanceof ModelFormatException || e instanceof ExportException || e instanceof IllegalArgumentException
-                || e instanceof EngineException) {
+                || e instanceof EngineException || e instanceof PromptSetException || e instanceof IOException) {
             commandLine.getErr().println("error: " + e.getMessage());
             return 2;
         }

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** The top-level command; it only groups the subcommands. */
 @Command(name = "topiary", mixinStandardHelpOptions = true, version = "topiary 0.1.0",
         description = "Inspect, prune, distill and adapt language models.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, ConvertCommand.class, BenchCommand.class})
+        subcommands = {InfoCommand.class, GenerateCommand.class, ConvertCommand.class, ActivationsCommand.class,
+                BenchCommand.class})
 public final class TopiaryCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -120,6 +120,34 @@ class CliTest {
         assertTrue(result.err().contains("--prompt-ids"), result.err());
     }
 
+    @Test
+    void activationsWritesAnalysisFolder(@TempDir Path temp) throws Exception {
+        Path out = temp.resolve("analysis");
+        Result result = run("activations", "--model", SharedModels.stories260K().toString(), "--prompts",
+                "sample-prompts/stories.txt", "--out", out.toString(), "--batch-size", "4", "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode summary = JSON.readTree(result.out());
+        assertEquals(30, summary.get("prompts").asInt());
+        assertEquals(5, summary.get("layers").size());
+        for (String file : new String[] {"summary.json", "neurons.csv", "layers.csv", "top_examples.jsonl"}) {
+            assertTrue(Files.isRegularFile(out.resolve(file)), file + " written");
+        }
+        assertEquals(1 + 5 * 172, Files.readAllLines(out.resolve("neurons.csv")).size());
+    }
+
+    @Test
+    void activationsRejectsBadPromptFile(@TempDir Path temp) throws Exception {
+        Path prompts = temp.resolve("prompts.jsonl");
+        Files.writeString(prompts, "{\"prompt\": \"no text field\"}\n");
+
+        Result result = run("activations", "--model", SharedModels.stories260K().toString(), "--prompts",
+                prompts.toString(), "--out", temp.resolve("out").toString());
+
+        assertEquals(2, result.code());
+        assertTrue(result.err().contains(prompts + ": line 1"), result.err());
+    }
+
     private static String[] concat(String[] first, String[] second) {
         String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);

@@ -5,16 +5,18 @@ import ai.djl.ndarray.NDScope;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.Checkpoint;
 import dev.topiary.model.KvCache;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.Sampler;
+import dev.topiary.model.SyntheticCheckpoint;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +29,29 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Measure engine start, model load, time to the first heatmap, prefill and decode speed.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Mixin
-    ModelOptions modelOptions;
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "A Hugging Face model folder, or a llama2.c .bin checkpoint.")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "The llama2.c tokenizer file, when not beside it.")
+    Path tokenizer;
+
+    @Option(names = "--synthetic", paramLabel = "NAME",
+            description = "A random model of a standard shape instead of --model: llama-110m (hidden 768, 12 layers, "
+                    + "intermediate 2048, vocab 32000), llama-15m, or wide-mlp (30 layers x 8192 neurons).")
+    String synthetic;
+
+    @Option(names = "--capture-prompts", defaultValue = "0",
+            description = "Also time activation capture over this many prompts, cycled from --prompts "
+                    + "(default: ${DEFAULT-VALUE}, no capture).")
+    int capturePrompts;
+
+    @Option(names = "--prompts", defaultValue = "sample-prompts/stories.txt", paramLabel = "FILE",
+            description = "Prompt file for the capture figures (default: ${DEFAULT-VALUE}).")
+    Path promptFile;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Capture batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
 
     @Option(names = "--prompt", defaultValue = "Once upon a time, there was a little girl",
             description = "The prompt (default: \"${DEFAULT-VALUE}\").")
@@ -52,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         TensorEngine engine = TensorEngine.get();
         long engineNanos = System.nanoTime() - engineStarted;
         long loadStarted = System.nanoTime();
-        LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer);
+        LanguageModel model = loadModel(engine);
         long loadNanos = System.nanoTime() - loadStarted;
         try (model) {
             int[] promptTokens = model.tokenizer() == null ? new int[] {1, 2, 3} : model.tokenizer().encode(prompt);
@@ -81,9 +104,24 @@ final class BenchCommand implements Callable<Integer> {
             result.put("prefill_tokens_per_second_median", median(prefillPerSecond));
             result.put("decode_tokens_per_second_median", median(decodePerSecond));
             result.put("decode_ms_per_token_median", 1000.0 / median(decodePerSecond));
+            if (capturePrompts > 0) {
+                result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
+            }
             print(result);
         }
         return 0;
+    }
+
+    private LanguageModel loadModel(TensorEngine engine) throws Exception {
+        if ((model == null) == (synthetic == null)) {
+            throw new IllegalArgumentException("Give exactly one of --model PATH or --synthetic NAME.");
+        }
+        if (model != null) {
+            return LanguageModel.load(engine, model, tokenizer);
+        }
+        try (Checkpoint checkpoint = SyntheticCheckpoint.create(synthetic, 1234)) {
+            return LanguageModel.load(engine, checkpoint);
+        }
     }
 
     /** Runs one forward pass over the prompt capturing MLP neurons, as the window's Run does. */

@@ -41,14 +41,19 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Opens a checkpoint and copies its weights to the engine's device. */
     public static LanguageModel load(TensorEngine engine, Path path, Path tokenizer) throws ModelFormatException {
-        long started = System.nanoTime();
         try (Checkpoint checkpoint = ModelLoader.open(path, tokenizer)) {
-            LanguageModel model = engine.call(root -> upload(engine, checkpoint, root), ModelFormatException.class);
-            log.info("Loaded {} ({} parameters) on {} as {} in {} ms", checkpoint.name(),
-                    checkpoint.config().parameterCount(), engine.deviceName(), engine.dataType(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return model;
+            return load(engine, checkpoint);
         }
+    }
+
+    /** Copies an open checkpoint's weights to the engine's device; the caller still closes the checkpoint. */
+    public static LanguageModel load(TensorEngine engine, Checkpoint checkpoint) throws ModelFormatException {
+        long started = System.nanoTime();
+        LanguageModel model = engine.call(root -> upload(engine, checkpoint, root), ModelFormatException.class);
+        log.info("Loaded {} ({} parameters) on {} as {} in {} ms", checkpoint.name(),
+                checkpoint.config().parameterCount(), engine.deviceName(), engine.dataType(),
+                (System.nanoTime() - started) / 1_000_000);
+        return model;
     }
 
     private static LanguageModel upload(TensorEngine engine, Checkpoint checkpoint, NDManager root)

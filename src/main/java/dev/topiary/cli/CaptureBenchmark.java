@@ -1,0 +1,58 @@
+package dev.topiary.cli;
+
+import dev.topiary.activations.ActivationAnalysis;
+import dev.topiary.activations.CaptureOptions;
+import dev.topiary.activations.PromptSet;
+import dev.topiary.activations.PromptSetCapture;
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.LanguageModel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Times activation capture over a prompt set and records the peak Java heap it used. */
+final class CaptureBenchmark {
+
+    private CaptureBenchmark() {}
+
+    static Map<String, Object> run(TensorEngine engine, LanguageModel model, Path promptFile, int count, int batchSize)
+            throws Exception {
+        PromptSet source = PromptSet.read(promptFile);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            texts.add(source.prompts().get(i % source.size()).text());
+        }
+        PromptSet prompts = PromptSet.of(source.name() + "-x" + count, texts);
+        CaptureOptions options = new CaptureOptions(batchSize, 10, 0f, 512);
+
+        // Warm-up on a few prompts, then a timed run with the heap peak reset just before it.
+        PromptSet warmUp = PromptSet.of("warm-up", texts.subList(0, Math.min(texts.size(), 2 * batchSize)));
+        engine.call(manager -> PromptSetCapture.run(model, warmUp, options, (done, total) -> { }, () -> false));
+        System.gc();
+        List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+        long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long started = System.nanoTime();
+        ActivationAnalysis analysis = engine.call(manager ->
+                PromptSetCapture.run(model, prompts, options, (done, total) -> { }, () -> false));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("capture_prompts", count);
+        result.put("capture_batch_size", batchSize);
+        result.put("capture_tokens", analysis.info().tokens());
+        result.put("capture_seconds", seconds);
+        result.put("capture_prompts_per_second", count / seconds);
+        result.put("capture_tokens_per_second", analysis.info().tokens() / seconds);
+        result.put("capture_heap_before_mb", heapBefore / 1048576.0);
+        result.put("capture_peak_heap_mb", peakHeap / 1048576.0);
+        return result;
+    }
+}

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.topiary.export.StagingFolder;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -40,30 +38,15 @@ public record ActivationAnalysis(AnalysisInfo info, NeuronStatistics neurons, La
     /** Writes the analysis to a new folder, through a temporary folder beside it, and returns the folder. */
     public Path save(Path folder) throws IOException {
         Path target = folder.toAbsolutePath().normalize();
-        if (Files.exists(target)) {
-            try (Stream<Path> entries = Files.list(target)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IOException(target + " exists and is not empty; choose a new folder for the analysis.");
-                }
-            }
-        }
-        Files.createDirectories(target.getParent());
-        Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+        Path staging = StagingFolder.create(target);
         try {
             writeSummary(staging.resolve(SUMMARY));
             writeNeuronCsv(staging.resolve(NEURONS));
             writeLayerCsv(staging.resolve(LAYERS));
             writeTopExamples(staging.resolve(TOP_EXAMPLES));
-            if (Files.isDirectory(target)) {
-                Files.delete(target);
-            }
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staging, target);
-            }
+            StagingFolder.moveIntoPlace(staging, target);
         } catch (IOException | RuntimeException e) {
-            deleteTree(staging);
+            StagingFolder.delete(staging);
             throw e;
         }
         return target;
@@ -234,13 +217,5 @@ public record ActivationAnalysis(AnalysisInfo info, NeuronStatistics neurons, La
             throw e.getCause();
         }
         return top;
-    }
-
-    private static void deleteTree(Path folder) {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // Best effort: the folder is a hidden temporary one.
-        }
     }
 }

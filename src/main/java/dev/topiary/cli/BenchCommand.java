@@ -71,6 +71,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs must be 1 or more, got " + runs + ".");
+        }
+        if (tokens < 1) {
+            throw new IllegalArgumentException("--tokens must be 1 or more, got " + tokens + ".");
+        }
+        if (capturePrompts < 0 || batchSize < 1) {
+            throw new IllegalArgumentException("--capture-prompts must be 0 or more and --batch-size 1 or more.");
+        }
         long engineStarted = System.nanoTime();
         TensorEngine engine = TensorEngine.get();
         long engineNanos = System.nanoTime() - engineStarted;
@@ -79,6 +88,12 @@ final class BenchCommand implements Callable<Integer> {
         long loadNanos = System.nanoTime() - loadStarted;
         try (model) {
             int[] promptTokens = model.tokenizer() == null ? new int[] {1, 2, 3} : model.tokenizer().encode(prompt);
+            int context = model.config().maxPositionEmbeddings();
+            if (promptTokens.length + tokens > context) {
+                throw new IllegalArgumentException("--tokens " + tokens + " after a " + promptTokens.length
+                        + "-token prompt passes the model's context of " + context + " tokens; use at most "
+                        + (context - promptTokens.length) + ".");
+            }
             long firstHeatmapNanos = loadNanos + engine.call(manager -> captureNanos(model, promptTokens));
             double[] heatmapMs = new double[runs];
             double[] prefillPerSecond = new double[runs];

@@ -59,6 +59,16 @@ final class GenerateCommand implements Callable<Integer> {
         if ((prompt == null) == (promptIds == null)) {
             throw new IllegalArgumentException("Give exactly one of --prompt TEXT or --prompt-ids 1,2,3.");
         }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("--max-tokens must be 0 or more, got " + maxTokens + ".");
+        }
+        if (!Double.isFinite(temperature) || temperature < 0) {
+            throw new IllegalArgumentException("--temperature must be 0 (greedy) or a positive number, got "
+                    + temperature + ".");
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("--top-p must be above 0 and at most 1, got " + topP + ".");
+        }
         long usedSeed = seed != null ? seed : System.nanoTime();
         GenerationOptions options = new GenerationOptions(maxTokens, temperature, topP, usedSeed);
         TensorEngine engine = TensorEngine.get();
@@ -76,8 +86,9 @@ final class GenerateCommand implements Callable<Integer> {
             return promptIds.stream().mapToInt(Integer::intValue).toArray();
         }
         if (model.tokenizer() == null) {
-            throw new IllegalArgumentException(modelOptions.model + " has no tokenizer.json, so --prompt cannot be "
-                    + "encoded. Give the prompt as token ids with --prompt-ids.");
+            throw new IllegalArgumentException(modelOptions.model + " has no tokenizer (tokenizer.json in a model "
+                    + "folder, or tokenizer.bin / tok<vocab>.bin beside a llama2.c file), so --prompt cannot be encoded. "
+                    + "Pass the tokenizer with --tokenizer, or give the prompt as token ids with --prompt-ids.");
         }
         return model.tokenizer().encode(prompt);
     }
@@ -93,9 +104,10 @@ final class GenerateCommand implements Callable<Integer> {
         output.put("generated_tokens", result.generatedTokens());
         output.put("text", result.text());
         output.put("stopped_at_end_token", result.stoppedAtEndToken());
+        output.put("stop_reason", result.stopReason().name().toLowerCase(java.util.Locale.ROOT));
         output.put("temperature", temperature);
         output.put("top_p", topP);
-        output.put("seed", usedSeed);
+        output.put("seed", temperature == 0 ? null : usedSeed);
         output.put("prefill_ms", result.prefillNanos() / 1e6);
         output.put("decode_tokens_per_second", result.decodeTokensPerSecond());
         spec.commandLine().getOut().println(Json.write(output));

@@ -34,7 +34,7 @@ final class InfoCommand implements Callable<Integer> {
             if (json) {
                 spec.commandLine().getOut().println(Json.write(info));
             } else {
-                info.forEach((key, value) -> spec.commandLine().getOut().printf("%-22s %s%n", key, value));
+                info.forEach((key, value) -> spec.commandLine().getOut().printf("%-24s %s%n", key, value));
             }
             return 0;
         }

@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** The top-level command; it only groups the subcommands. */
 @Command(name = "topiary", mixinStandardHelpOptions = true, version = "topiary 0.1.0",
-        description = "Inspect, prune, distill and adapt language models.",
+        description = "Load, run and inspect language models: generation, activation statistics, conversion to "
+                + "Hugging Face format and benchmarks.",
         subcommands = {InfoCommand.class, GenerateCommand.class, ConvertCommand.class, ActivationsCommand.class,
                 BenchCommand.class})
 public final class TopiaryCommand implements Runnable {

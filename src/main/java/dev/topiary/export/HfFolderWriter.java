@@ -14,13 +14,9 @@ import dev.topiary.model.tokenizer.SentencePieceBpeTokenizer;
 import dev.topiary.model.tokenizer.TokenizerJsonWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,43 +35,22 @@ public final class HfFolderWriter {
      */
     public static Path write(Checkpoint checkpoint, Path target) throws ExportException {
         Path absolute = target.toAbsolutePath().normalize();
-        checkTarget(absolute);
-        Path parent = absolute.getParent();
         Path staging;
         try {
-            Files.createDirectories(parent);
-            staging = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+            staging = StagingFolder.create(absolute);
         } catch (IOException e) {
-            throw new ExportException(absolute, "cannot create a folder next to it (" + e.getMessage()
-                    + "). Choose a folder you can write to.", e);
+            throw new ExportException(absolute, e.getMessage(), e);
         }
         try {
             writeContents(checkpoint, staging);
-            moveIntoPlace(staging, absolute);
+            StagingFolder.moveIntoPlace(staging, absolute);
         } catch (IOException | ModelFormatException | UncheckedIOException e) {
-            deleteQuietly(staging);
+            StagingFolder.delete(staging);
             throw new ExportException(absolute, "writing the model failed (" + e.getMessage() + "); nothing was "
                     + "written to the target folder.", e);
         }
         log.info("Wrote Hugging Face folder {}", absolute);
         return absolute;
-    }
-
-    private static void checkTarget(Path target) throws ExportException {
-        if (!Files.exists(target)) {
-            return;
-        }
-        if (!Files.isDirectory(target)) {
-            throw new ExportException(target, "exists and is a file. Choose a new folder name.");
-        }
-        try (Stream<Path> entries = Files.list(target)) {
-            if (entries.findAny().isPresent()) {
-                throw new ExportException(target, "exists and is not empty; Topiary does not overwrite it. Choose "
-                        + "a new folder name or move the old one away.");
-            }
-        } catch (IOException e) {
-            throw new ExportException(target, "cannot be read (" + e.getMessage() + ").", e);
-        }
     }
 
     private static void writeContents(Checkpoint checkpoint, Path folder) throws IOException, ModelFormatException {
@@ -161,24 +136,5 @@ public final class HfFolderWriter {
         ArrayNode eos = json.putArray("eos_token_id");
         config.eosTokenIds().forEach(eos::add);
         return json;
-    }
-
-    private static void moveIntoPlace(Path staging, Path target) throws IOException {
-        if (Files.isDirectory(target)) {
-            Files.delete(target); // empty, checked before writing
-        }
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staging, target);
-        }
-    }
-
-    private static void deleteQuietly(Path folder) {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Could not remove the temporary folder {}", folder, e);
-        }
     }
 }

@@ -14,7 +14,7 @@ public record GenerationOptions(int maxNewTokens, double temperature, double top
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("max new tokens must be 0 or more, got " + maxNewTokens);
         }
-        if (temperature < 0 || Double.isNaN(temperature)) {
+        if (temperature < 0 || !Double.isFinite(temperature)) {
             throw new IllegalArgumentException("temperature must be 0 (greedy) or positive, got " + temperature);
         }
         if (!(topP > 0 && topP <= 1)) {

@@ -6,12 +6,17 @@ package dev.topiary.model;
  * @param promptTokens the prompt's token ids, BOS included
  * @param generatedTokens the new token ids; the stop token, if one was produced, is not included
  * @param text the decoded continuation
- * @param stoppedAtEndToken whether generation ended at an end token rather than the token limit
+ * @param stopReason why generation ended
  * @param prefillNanos time for the forward pass over the prompt
  * @param decodeNanos time for all following single-token steps
  */
-public record GenerationResult(int[] promptTokens, int[] generatedTokens, String text, boolean stoppedAtEndToken,
+public record GenerationResult(int[] promptTokens, int[] generatedTokens, String text, StopReason stopReason,
         long prefillNanos, long decodeNanos) {
+
+    /** Returns whether generation ended at one of the model's end tokens. */
+    public boolean stoppedAtEndToken() {
+        return stopReason == StopReason.END_TOKEN;
+    }
 
     /** Returns decode speed in tokens per second, or 0 when nothing was decoded after the first token. */
     public double decodeTokensPerSecond() {

@@ -44,7 +44,7 @@ public final class Generator {
         int limit = Math.min(options.maxNewTokens(), context - prompt.length);
         int[] generated = new int[limit];
         int count = 0;
-        boolean stopped = false;
+        StopReason reason = null;
         long prefillNanos = 0;
         long decodeStarted = 0;
 
@@ -52,10 +52,14 @@ public final class Generator {
         try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
             int[] input = prompt;
             long started = System.nanoTime();
-            while (!cancelled.getAsBoolean()) {
+            while (true) {
                 // Once the limit is reached, one more pass runs only so the recorder sees the last token.
                 boolean recordOnly = count == limit;
                 if (recordOnly && !recording) {
+                    break;
+                }
+                if (cancelled.getAsBoolean()) {
+                    reason = recordOnly ? null : StopReason.CANCELLED;
                     break;
                 }
                 float[] logits;
@@ -72,16 +76,19 @@ public final class Generator {
                 }
                 int next = sampler.next(logits);
                 if (endTokens.contains(next)) {
-                    stopped = true;
+                    reason = StopReason.END_TOKEN;
                     break;
                 }
                 generated[count++] = next;
                 input = new int[] {next};
             }
         }
+        if (reason == null) {
+            reason = limit < options.maxNewTokens() ? StopReason.CONTEXT_LENGTH : StopReason.MAX_NEW_TOKENS;
+        }
         long decodeNanos = count > 0 ? System.nanoTime() - decodeStarted : 0;
         int[] tokens = Arrays.copyOf(generated, count);
         String text = model.tokenizer() == null ? "" : model.tokenizer().continuation(prompt, tokens);
-        return new GenerationResult(prompt, tokens, text, stopped, prefillNanos, decodeNanos);
+        return new GenerationResult(prompt, tokens, text, reason, prefillNanos, decodeNanos);
     }
 }

@@ -82,7 +82,7 @@ public final class InferenceService {
             }
             MlpActivations activations = MlpActivations.takeFrom(recorder);
             return new PromptRun(prompt, result.text(), tokenTexts(tokenizer, result, activations.positions()),
-                    promptTokens.length, result.generatedTokens().length, result.stoppedAtEndToken(),
+                    promptTokens.length, result.generatedTokens().length, result.stopReason(),
                     result.decodeTokensPerSecond(), activations);
         });
     }

@@ -152,6 +152,33 @@ class Stories260KTest {
     }
 
     @Test
+    void stopReasonNamesContextLimit() {
+        int[] story = llama2c.tokenizer().encode("Once upon a time, there was a little girl named Lily. ".repeat(40));
+        int[] prompt = java.util.Arrays.copyOf(story, 508);
+
+        GenerationResult result = engine.call(manager -> Generator.generate(llama2c, prompt,
+                GenerationOptions.greedy(100), ActivationRecorder.NONE, () -> false));
+
+        assertEquals(StopReason.CONTEXT_LENGTH, result.stopReason());
+        assertEquals(4, result.generatedTokens().length, "512-token context minus a 508-token prompt");
+    }
+
+    @Test
+    void stopReasonNamesTokenLimitAndCancel() {
+        int[] prompt = llama2c.tokenizer().encode("Once upon a time");
+
+        GenerationResult limited = engine.call(manager -> Generator.generate(llama2c, prompt,
+                GenerationOptions.greedy(5), ActivationRecorder.NONE, () -> false));
+        int[] polls = {0};
+        GenerationResult cancelled = engine.call(manager -> Generator.generate(llama2c, prompt,
+                GenerationOptions.greedy(50), ActivationRecorder.NONE, () -> ++polls[0] > 3));
+
+        assertEquals(StopReason.MAX_NEW_TOKENS, limited.stopReason());
+        assertEquals(StopReason.CANCELLED, cancelled.stopReason());
+        assertEquals(3, cancelled.generatedTokens().length);
+    }
+
+    @Test
     void sampledGenerationRepeatsWithSameSeed() {
         int[] prompt = llama2c.tokenizer().encode("Tom had a");
         GenerationOptions options = new GenerationOptions(40, 0.9, 0.9, 42);

@@ -56,12 +56,17 @@ public final class Llama2cCheckpoint {
         ModelConfig config = header.toConfig();
         Map<String, float[]> tensors = readTensors(file, header);
         Path tokenizerPath = tokenizerFile != null ? tokenizerFile : findTokenizer(file, config.vocabSize());
-        SentencePieceBpeTokenizer tokenizer = SentencePieceBpeTokenizer.read(tokenizerPath, config.vocabSize());
+        SentencePieceBpeTokenizer tokenizer = null;
+        if (tokenizerPath != null) {
+            tokenizer = SentencePieceBpeTokenizer.read(tokenizerPath, config.vocabSize());
+        } else {
+            log.warn("No tokenizer beside {} (looked for tokenizer.bin and tok{}.bin): prompts must be given as "
+                    + "token ids, or the tokenizer with --tokenizer", file, config.vocabSize());
+        }
         log.info("Read llama2.c checkpoint {} ({} layers, dim {}, vocab {}) with tokenizer {}", file,
                 config.numHiddenLayers(), config.hiddenSize(), config.vocabSize(), tokenizerPath);
-        return new Checkpoint(file, "llama2.c checkpoint", config, new InMemoryTensors(file, tensors, WeightLayout.expected(config)),
-                tokenizer,
-                tokenizerPath);
+        InMemoryTensors weights = new InMemoryTensors(file, tensors, WeightLayout.expected(config));
+        return new Checkpoint(file, "llama2.c checkpoint", config, weights, tokenizer, tokenizerPath);
     }
 
     /** The seven header fields. */
@@ -224,8 +229,8 @@ public final class Llama2cCheckpoint {
         return values;
     }
 
-    /** Looks for {@code tokenizer.bin} or {@code tok<vocab>.bin} beside the checkpoint. */
-    static Path findTokenizer(Path checkpoint, int vocabSize) throws ModelFormatException {
+    /** Looks for {@code tokenizer.bin} or {@code tok<vocab>.bin} beside the checkpoint; returns null if neither exists. */
+    static Path findTokenizer(Path checkpoint, int vocabSize) {
         Path folder = checkpoint.toAbsolutePath().getParent();
         for (String name : List.of("tokenizer.bin", "tok" + vocabSize + ".bin")) {
             Path candidate = folder.resolve(name);
@@ -233,9 +238,7 @@ public final class Llama2cCheckpoint {
                 return candidate;
             }
         }
-        throw new ModelFormatException(checkpoint, "no tokenizer found beside the checkpoint (looked for "
-                + "tokenizer.bin and tok" + vocabSize + ".bin in " + folder + "). Pass the llama2.c tokenizer file "
-                + "with --tokenizer.");
+        return null;
     }
 
     /** Tensors already read into Java arrays; llama2.c checkpoints are small enough for this. */

@@ -71,7 +71,7 @@ public final class SafetensorsFile implements AutoCloseable {
         readFully(channel, lengthBytes, 0);
         long headerLength = lengthBytes.flip().getLong();
         if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
-            throw new ModelFormatException(path, "the header length is " + headerLength + " bytes but the file has "
+            throw new ModelFormatException(path, "the header length is " + Long.toUnsignedString(headerLength) + " bytes but the file has "
                     + fileSize + " bytes; the file is truncated or not a safetensors file. Download it again.");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);

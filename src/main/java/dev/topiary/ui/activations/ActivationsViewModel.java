@@ -20,7 +20,7 @@ public final class ActivationsViewModel {
 
     /** Empty-state text before any model is open. */
     public static final String NO_MODEL_TEXT =
-            "Open a model to begin: File > Open model, or type a path on the left";
+            "Open a model to begin: type its path on the left, or use File > Open model folder… or Open llama2.c file…";
     /** Empty-state text once a model is open but no prompt has run on it. */
     public static final String NO_RUN_TEXT =
             "Type a prompt on the left and press Run (Ctrl+Enter) to see its MLP neuron activations";
@@ -116,7 +116,7 @@ public final class ActivationsViewModel {
     }
 
     private static String summarize(PromptRun result) {
-        String end = result.stoppedAtEndToken() ? "stopped at the end token" : "stopped at the token limit";
+        String end = result.stopReason().description();
         String speed = result.decodeTokensPerSecond() > 0
                 ? String.format(Locale.ROOT, ", %.0f tokens/s", result.decodeTokensPerSecond())
                 : "";

@@ -1,5 +1,6 @@
 package dev.topiary.ui.activations;
 
+import dev.topiary.model.StopReason;
 import java.util.List;
 
 /**
@@ -11,12 +12,17 @@ import java.util.List;
  *     (BOS included) first, then every generated token; a run cancelled part way lacks its last token
  * @param promptLength how many of the positions belong to the prompt
  * @param generatedTokens how many tokens were generated after the prompt, end token excluded
- * @param stoppedAtEndToken whether generation ended at an end token rather than the token limit
+ * @param stopReason why generation ended
  * @param decodeTokensPerSecond decode speed after the first generated token, 0 when not measured
  * @param activations the MLP neuron activations, [L][T][F]
  */
 public record PromptRun(String prompt, String continuation, List<String> tokenTexts, int promptLength,
-        int generatedTokens, boolean stoppedAtEndToken, double decodeTokensPerSecond, MlpActivations activations) {
+        int generatedTokens, StopReason stopReason, double decodeTokensPerSecond, MlpActivations activations) {
+
+    /** Returns whether generation ended at one of the model's end tokens. */
+    public boolean stoppedAtEndToken() {
+        return stopReason == StopReason.END_TOKEN;
+    }
 
     public PromptRun {
         tokenTexts = List.copyOf(tokenTexts);

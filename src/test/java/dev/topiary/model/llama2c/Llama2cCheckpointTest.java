@@ -3,9 +3,11 @@ package dev.topiary.model.llama2c;
 import static dev.topiary.model.LogitAssertions.assertLogitsClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.topiary.model.Checkpoint;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelFormatException;
 import dev.topiary.model.ModelLoader;
@@ -154,14 +156,14 @@ class Llama2cCheckpointTest {
     }
 
     @Test
-    void rejectsMissingTokenizer() throws Exception {
+    void opensWithoutTokenizerBeside() throws Exception {
         Path checkpoint = TinyLlama2cFile.valid(true).write(folder.resolve("alone.bin"), 3);
 
-        ModelFormatException error = assertThrows(ModelFormatException.class, () -> ModelLoader.open(checkpoint, null));
-
-        assertEquals(checkpoint, error.file());
-        assertTrue(error.getMessage().contains("no tokenizer found"), error.getMessage());
-        assertTrue(error.getMessage().contains("tokenizer.bin and tok40.bin"), error.getMessage());
+        try (Checkpoint opened = ModelLoader.open(checkpoint, null)) {
+            assertNull(opened.tokenizer(), "prompts must then be given as token ids");
+            assertNull(opened.tokenizerFile());
+            assertEquals(40, opened.config().vocabSize());
+        }
     }
 
     @Test

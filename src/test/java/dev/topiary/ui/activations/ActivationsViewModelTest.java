@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.topiary.model.StopReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class ActivationsViewModelTest {
             {{1, -2}, {3, 0}, {-5, 4}},
             {{0.5f, 0.5f}, {-0.5f, 1.5f}, {0, -3}}
         });
-        return new PromptRun("Hi", " there", List.of("<s>", " Hi", " there"), 2, 2, false, 0, activations);
+        return new PromptRun("Hi", " there", List.of("<s>", " Hi", " there"), 2, 2, StopReason.MAX_NEW_TOKENS, 0,
+                activations);
     }
 
     @Test

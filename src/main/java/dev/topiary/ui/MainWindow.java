@@ -48,6 +48,9 @@ public final class MainWindow {
                 Math.min(settings.windowHeight(), screen.getHeight()));
         scene.getStylesheets().add(MainWindow.class.getResource("/css/topiary.css").toExternalForm());
         stage.setTitle("Topiary");
+        // Below this size the side panel's Run button and the heatmap title no longer fit.
+        stage.setMinWidth(1100);
+        stage.setMinHeight(700);
         stage.setScene(scene);
         MainWindow window = new MainWindow(stage, settings, viewModel);
         stage.setOnHiding(event -> window.saveSize());

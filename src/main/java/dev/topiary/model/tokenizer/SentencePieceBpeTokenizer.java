@@ -180,10 +180,12 @@ public final class SentencePieceBpeTokenizer implements TextTokenizer {
 
     @Override
     public String tokenText(int id) {
-        if (id < 0 || id >= pieces.length) {
-            return "<" + id + ">";
-        }
-        return pieces[id].replace("\n", "\\n");
+        return switch (id) {
+            case UNK_ID -> "<unk>";
+            case BOS_ID -> "<s>";
+            case EOS_ID -> "</s>";
+            default -> id < 0 || id >= pieces.length ? "<" + id + ">" : pieces[id].replace("\n", "\\n");
+        };
     }
 
     @Override

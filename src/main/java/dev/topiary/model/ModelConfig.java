@@ -80,4 +80,11 @@ public record ModelConfig(
                 numKeyValueHeads, headDim, vocabSize, maxPositionEmbeddings, rmsNormEps, ropeTheta, ropeScaling,
                 tieWordEmbeddings, attentionBias, slidingWindow, bosTokenId, ids);
     }
+
+    /** Returns a copy with another intermediate size and layer count, as pruning produces. */
+    public ModelConfig withSizes(int newIntermediateSize, int newNumHiddenLayers) {
+        return new ModelConfig(architecture, hiddenSize, newIntermediateSize, newNumHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, headDim, vocabSize, maxPositionEmbeddings, rmsNormEps, ropeTheta, ropeScaling,
+                tieWordEmbeddings, attentionBias, slidingWindow, bosTokenId, eosTokenIds);
+    }
 }

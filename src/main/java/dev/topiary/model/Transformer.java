@@ -39,6 +39,8 @@ public final class Transformer {
     private final NDArray finalNorm; // [D]
     private final Layer[] layers;
     private final float[] inverseFrequencies; // [Dh/2]
+    private NDArray[] neuronMasks; // per layer [F] of 0 and 1, or null: the ablation preview
+    private boolean[] skippedLayers;
     private NDArray ropeCos; // [P, Dh], grown on demand
     private NDArray ropeSin; // [P, Dh]
 
@@ -65,6 +67,35 @@ public final class Transformer {
             layers[layer] = readLayer(layer, weights);
         }
         this.inverseFrequencies = inverseFrequencies(config);
+        this.neuronMasks = new NDArray[layers.length];
+        this.skippedLayers = new boolean[layers.length];
+    }
+
+    /**
+     * Applies an ablation to every later forward pass until replaced; {@link Ablation#none} restores the model.
+     * Call on the engine thread.
+     */
+    public void setAblation(Ablation ablation) {
+        if (ablation.skippedLayers().length != layers.length) {
+            throw new IllegalArgumentException("The ablation is for " + ablation.skippedLayers().length
+                    + " layers but the model has " + layers.length);
+        }
+        for (int layer = 0; layer < layers.length; layer++) {
+            if (neuronMasks[layer] != null) {
+                neuronMasks[layer].close();
+                neuronMasks[layer] = null;
+            }
+            float[] mask = ablation.neuronMasks()[layer];
+            if (mask != null) {
+                if (mask.length != config.intermediateSize()) {
+                    throw new IllegalArgumentException("The neuron mask of layer " + layer + " has " + mask.length
+                            + " entries but the layer has " + config.intermediateSize() + " neurons");
+                }
+                neuronMasks[layer] = manager.create(mask);
+                ai.djl.ndarray.NDScope.unregister(neuronMasks[layer]);
+            }
+        }
+        skippedLayers = ablation.skippedLayers().clone();
     }
 
     private Layer readLayer(int layer, LanguageModel.WeightReader weights) throws ModelFormatException {
@@ -151,6 +182,10 @@ public final class Transformer {
         for (int index = 0; index < layers.length; index++) {
             Layer layer = layers[index];
             record(recorder, index, SiteKind.RESID_PRE, x, start);
+            if (skippedLayers[index]) {
+                recordSkippedLayer(recorder, index, x, start);
+                continue;
+            }
 
             // Attention: one matmul for q, k and v, then rotary embeddings on q and k.
             NDArray normed = rmsNorm(x, layer.inputNorm); // [B, T, D]
@@ -177,6 +212,9 @@ public final class Transformer {
             NDList gateUp = Linear.linear(normed, layer.gateUpWeight).singletonOrThrow().split(2, 2); // 2 x [B, T, F]
             NDArray gate = gateUp.get(0);
             NDArray neurons = gate.mul(Activation.sigmoid(gate)).mul(gateUp.get(1)); // silu(gate) * up, [B, T, F]
+            if (neuronMasks[index] != null) {
+                neurons = neurons.mul(neuronMasks[index]);
+            }
             record(recorder, index, SiteKind.MLP_POST, neurons, start);
             x = x.add(Linear.linear(neurons, layer.downWeight).singletonOrThrow());
             record(recorder, index, SiteKind.RESID_POST, x, start);
@@ -205,6 +243,22 @@ public final class Transformer {
             return new float[][] {java.util.Arrays.copyOfRange(rowNorms, 0, neurons),
                     java.util.Arrays.copyOfRange(rowNorms, neurons, 2 * neurons), downNorms};
         }
+    }
+
+    /**
+     * Reports a skipped layer as an identity: zero attention output and neurons, and the residual stream passed
+     * on unchanged, so recorders see every layer.
+     */
+    private void recordSkippedLayer(ActivationRecorder recorder, int index, NDArray x, int start) {
+        if (recorder.wants(SiteKind.ATTN_OUT)) {
+            record(recorder, index, SiteKind.ATTN_OUT, x.zerosLike(), start);
+        }
+        if (recorder.wants(SiteKind.MLP_POST)) {
+            Shape shape = x.getShape();
+            record(recorder, index, SiteKind.MLP_POST,
+                    manager.zeros(new Shape(shape.get(0), shape.get(1), config.intermediateSize())), start);
+        }
+        record(recorder, index, SiteKind.RESID_POST, x, start);
     }
 
     private static void record(ActivationRecorder recorder, int layer, SiteKind kind, NDArray value, int start) {

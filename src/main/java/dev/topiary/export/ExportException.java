@@ -9,6 +9,11 @@ public class ExportException extends Exception {
         super(target + ": " + message, cause);
     }
 
+    /** Wraps a failure whose message already names the folder. */
+    public ExportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     public ExportException(Path target, String message) {
         super(target + ": " + message);
     }

@@ -34,15 +34,31 @@ public final class HfFolderWriter {
      * @return the folder written
      */
     public static Path write(Checkpoint checkpoint, Path target) throws ExportException {
+        return write(checkpoint, target, null);
+    }
+
+    /**
+     * Writes the checkpoint like {@link #write(Checkpoint, Path)}, plus {@code topiary.json} with what the model
+     * was made from (source model, method, parameters, removed indices) when {@code provenance} is not null.
+     */
+    public static Path write(Checkpoint checkpoint, Path target, Object provenance) throws ExportException {
         Path absolute = target.toAbsolutePath().normalize();
+        if (isInside(absolute, checkpoint.source())) {
+            throw new ExportException(absolute, "is inside the source model's folder "
+                    + checkpoint.source().toAbsolutePath().normalize() + "; Topiary never writes there. Choose a "
+                    + "folder outside it.");
+        }
         Path staging;
         try {
             staging = StagingFolder.create(absolute);
         } catch (IOException e) {
-            throw new ExportException(absolute, e.getMessage(), e);
+            throw new ExportException(e.getMessage(), e);
         }
         try {
             writeContents(checkpoint, staging);
+            if (provenance != null) {
+                JSON.writeValue(staging.resolve("topiary.json").toFile(), provenance);
+            }
             StagingFolder.moveIntoPlace(staging, absolute);
         } catch (IOException | ModelFormatException | UncheckedIOException e) {
             StagingFolder.delete(staging);
@@ -51,6 +67,15 @@ public final class HfFolderWriter {
         }
         log.info("Wrote Hugging Face folder {}", absolute);
         return absolute;
+    }
+
+    /** Returns whether {@code target} is the source model's folder or inside it. */
+    private static boolean isInside(Path target, Path source) {
+        Path sourceFolder = source.toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(sourceFolder)) {
+            return false;
+        }
+        return target.startsWith(sourceFolder);
     }
 
     private static void writeContents(Checkpoint checkpoint, Path folder) throws IOException, ModelFormatException {

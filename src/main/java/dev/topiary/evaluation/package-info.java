@@ -1,0 +1,2 @@
+/** Measuring what pruning and training cost: perplexity and related metrics on text sets. */
+package dev.topiary.evaluation;

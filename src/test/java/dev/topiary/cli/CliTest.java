@@ -148,6 +148,110 @@ class CliTest {
         assertTrue(result.err().contains(prompts + ": line 1"), result.err());
     }
 
+    @Test
+    void pruneWritesConsistentSmallerModel(@TempDir Path temp) throws Exception {
+        Path out = temp.resolve("pruned");
+        Result result = run("prune", "--model", SharedModels.stories260K().toString(), "--out", out.toString(),
+                "--method", "l2", "--mlp-percent", "25", "--round-to", "32", "--remove-layers", "1", "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode record = JSON.readTree(result.out());
+        assertEquals(260_032, record.get("parameters_before").asLong());
+        assertEquals(128, record.get("intermediate_size_after").asInt());
+        assertEquals(4, record.get("layers_after").asInt());
+
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertEquals(128, config.get("intermediate_size").asInt());
+        assertEquals(4, config.get("num_hidden_layers").asInt());
+        assertTrue(config.get("tie_word_embeddings").asBoolean());
+        JsonNode header = safetensorsHeader(out.resolve("model.safetensors"));
+        assertFalse(header.has("lm_head.weight"), "a tied model writes no lm_head");
+        assertEquals("[128,64]", header.get("model.layers.3.mlp.gate_proj.weight").get("shape").toString());
+        assertEquals("[64,128]", header.get("model.layers.3.mlp.down_proj.weight").get("shape").toString());
+        assertFalse(header.has("model.layers.4.mlp.up_proj.weight"));
+        JsonNode provenance = JSON.readTree(out.resolve("topiary.json").toFile());
+        assertEquals("[1]", provenance.get("removed_layers").toString());
+        assertEquals(record.get("parameters_after").asLong(), provenance.get("parameters_after").asLong());
+
+        Result generated = run("generate", "--model", out.toString(), "--prompt", "Once upon a time", "--max-tokens",
+                "10", "--json");
+        assertEquals(0, generated.code(), generated.err());
+        assertEquals(10, JSON.readTree(generated.out()).get("generated_tokens").size());
+    }
+
+    @Test
+    void pruneRejectsBadRequests(@TempDir Path temp) throws Exception {
+        String model = SharedModels.stories260K().toString();
+        Path out = temp.resolve("never");
+
+        Result percent = run("prune", "--model", model, "--out", out.toString(), "--mlp-percent", "150");
+        Result everyLayer = run("prune", "--model", model, "--out", out.toString(), "--remove-layers", "0,1,2,3,4");
+        Result noTarget = run("prune", "--model", model, "--out", out.toString());
+        Result noPairs = run("prune", "--model", model, "--out", out.toString(), "--method", "fairness",
+                "--mlp-percent", "10");
+
+        assertEquals(2, percent.code());
+        assertTrue(percent.err().contains("150"), percent.err());
+        assertEquals(2, everyLayer.code());
+        assertTrue(everyLayer.err().contains("keep at least one layer"), everyLayer.err());
+        assertEquals(2, noTarget.code());
+        assertTrue(noTarget.err().contains("Nothing to prune"), noTarget.err());
+        assertEquals(2, noPairs.code());
+        assertTrue(noPairs.err().contains("--pairs"), noPairs.err());
+        try (var entries = Files.list(temp)) {
+            assertEquals(0, entries.count(), "nothing half written");
+        }
+    }
+
+    @Test
+    void pruneRefusesExistingOutput(@TempDir Path temp) throws Exception {
+        Path existing = temp.resolve("mine");
+        Files.createDirectories(existing);
+        Files.writeString(existing.resolve("keep.txt"), "keep me");
+
+        Result result = run("prune", "--model", SharedModels.stories260K().toString(), "--out", existing.toString(),
+                "--mlp-percent", "10");
+
+        assertEquals(2, result.code());
+        assertTrue(result.err().contains("not empty"), result.err());
+        assertEquals("keep me", Files.readString(existing.resolve("keep.txt")));
+    }
+
+    @Test
+    void fairnessPruneAndBiasReport(@TempDir Path temp) throws Exception {
+        String model = SharedModels.stories260K().toString();
+        Path out = temp.resolve("fair");
+
+        Result bias = run("bias", "--model", model, "--pairs", "sample-prompts/fairness-pairs-stories.jsonl", "--json");
+        Result prune = run("prune", "--model", model, "--out", out.toString(), "--method", "fairness", "--pairs",
+                "sample-prompts/fairness-pairs-stories.jsonl", "--mlp-percent", "10", "--json");
+
+        assertEquals(0, bias.code(), bias.err());
+        JsonNode report = JSON.readTree(bias.out());
+        assertEquals(16, report.get("pairs").asInt());
+        assertEquals(5, report.get("layer_mean_abs_difference").size());
+        assertTrue(report.get("bias_score").asDouble() > 0);
+        assertEquals(0, prune.code(), prune.err());
+        assertEquals("fairness", JSON.readTree(prune.out()).get("method").asText());
+    }
+
+    @Test
+    void malformedPairFileIsRejected(@TempDir Path temp) throws Exception {
+        Path pairs = temp.resolve("pairs.tsv");
+        Files.writeString(pairs, "only one column\n");
+
+        Result result = run("bias", "--model", SharedModels.stories260K().toString(), "--pairs", pairs.toString());
+
+        assertEquals(2, result.code());
+        assertTrue(result.err().contains(pairs + ": line 1"), result.err());
+    }
+
+    private static JsonNode safetensorsHeader(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        long length = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return JSON.readTree(new String(bytes, 8, (int) length, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static String[] concat(String[] first, String[] second) {
         String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, all, first.length, second.length);

@@ -123,6 +123,27 @@ class PrunerTest {
     }
 
     @Test
+    void previewComparesAndRestoresModel() throws Exception {
+        float[][] scores = NeuronScores.compute(NeuronScoreMethod.PPM, checkpoint.config(), checkpoint.tensors(), null);
+        PrunePlan plan = PrunePlan.keepTopNeurons(scores, 64).withRemovedLayers(Set.of(3));
+        int[] tokens = original.tokenizer().encode("The cat sat.");
+        float[] before = logits(original, tokens);
+        dev.topiary.activations.PromptSet heldOut = dev.topiary.activations.PromptSet.of("held-out",
+                java.util.List.of("Once upon a time, there was a little girl named Lily.", "The dog ran to the park."));
+
+        PrunePreview.Result result = engine.call(manager -> PrunePreview.compare(original, plan,
+                java.util.List.of("Once upon a time", "Tom had a"), heldOut, 15, () -> false));
+
+        assertEquals(2, result.generations().size());
+        assertTrue(result.perplexityAfter() > result.perplexityBefore(),
+                result.perplexityBefore() + " -> " + result.perplexityAfter());
+        assertEquals(original.config().parameterCount(), result.parametersBefore());
+        assertTrue(result.parametersAfter() < result.parametersBefore());
+        assertFalse(result.generations().get(0).original().equals(result.generations().get(0).pruned()));
+        assertArrayEquals(before, logits(original, tokens), "the ablation is removed afterwards");
+    }
+
+    @Test
     void removingEveryLayerIsRejected() {
         PrunePlan plan = PrunePlan.identity(checkpoint.config());
 

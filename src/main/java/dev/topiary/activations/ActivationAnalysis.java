@@ -140,7 +140,7 @@ public record ActivationAnalysis(AnalysisInfo info, NeuronStatistics neurons, La
     public static ActivationAnalysis load(Path folder) throws IOException {
         Path summaryFile = folder.resolve(SUMMARY);
         if (!Files.isRegularFile(summaryFile)) {
-            throw new IOException(folder + " holds no " + SUMMARY + "; choose a folder saved by Topiary's analysis.");
+            throw new IOException(folder + " contains no " + SUMMARY + "; choose a folder saved by Topiary's analysis.");
         }
         JsonNode summary = JSON.readTree(summaryFile.toFile());
         if (!"topiary-activation-analysis".equals(summary.path("format").asText())) {

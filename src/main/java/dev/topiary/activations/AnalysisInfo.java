@@ -1,7 +1,7 @@
 package dev.topiary.activations;
 
 /**
- * What an analysis was computed from.
+ * The inputs and settings an analysis was computed from.
  *
  * @param modelName the model's display name
  * @param modelSource the path the model was loaded from

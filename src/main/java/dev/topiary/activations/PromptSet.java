@@ -52,7 +52,7 @@ public record PromptSet(String name, Path source, List<Prompt> prompts) {
         boolean jsonl = fileName.endsWith(".jsonl") || fileName.endsWith(".json");
         List<Prompt> prompts = jsonl ? parseJsonl(file, lines) : parseText(lines);
         if (prompts.isEmpty()) {
-            throw new PromptSetException(file, "holds no prompts. Write one prompt per line"
+            throw new PromptSetException(file, "contains no prompts. Write one prompt per line"
                     + (jsonl ? " as {\"text\": \"...\"}." : "."));
         }
         int dot = fileName.lastIndexOf('.');

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * How a model's MLP neurons and outputs react to paired prompts that differ in one attribute.
+ * The reaction of a model's MLP neurons and outputs to paired prompts that differ in one attribute.
  *
  * @param neuronBias [L][F], per neuron the mean over pairs of (|a_last - b_last| + |mean_a - mean_b|) / 2, where
  *     a_last is the activation at the last token of prompt a and mean_a its mean over all tokens

@@ -1,7 +1,7 @@
 package dev.topiary.pruning;
 
 /**
- * How the next-token distributions after the two prompts of a pair differ.
+ * The difference between the next-token distributions after the two prompts of a pair.
  *
  * @param pair the pair's id
  * @param attribute the pair's attribute, or null

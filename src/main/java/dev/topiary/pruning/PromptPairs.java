@@ -32,7 +32,7 @@ public final class PromptPairs {
         String name = file.getFileName().toString();
         List<PromptPair> pairs = name.endsWith(".jsonl") || name.endsWith(".json") ? jsonl(file, lines) : tsv(file, lines);
         if (pairs.isEmpty()) {
-            throw new PromptSetException(file, "holds no prompt pairs. Write one pair per line as {\"a\": \"...\", "
+            throw new PromptSetException(file, "contains no prompt pairs. Write one pair per line as {\"a\": \"...\", "
                     + "\"b\": \"...\", \"attribute\": \"...\"} (JSONL) or a<TAB>b<TAB>attribute (TSV).");
         }
         return pairs;

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
- * What to remove from a model: MLP neurons per layer and whole decoder layers, indexed as in the original
+ * The parts to remove from a model: MLP neurons per layer and whole decoder layers, indexed as in the original
  * model. Every kept layer keeps the same number of neurons, because a Hugging Face config has one
  * {@code intermediate_size}.
  *

@@ -1,5 +1,5 @@
 /**
- * Pruning: scores that rank MLP neurons and decoder layers, plans that say what to remove, ablation masks that
+ * Pruning: scores that rank MLP neurons and decoder layers, plans that list what to remove, ablation masks that
  * preview a plan without touching weights, and the sliced checkpoint that applies it.
  *
  * <p>Width pruning removes intermediate neurons of the gated MLP by slicing gate_proj and up_proj rows and

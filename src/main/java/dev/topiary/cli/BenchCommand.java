@@ -1,17 +1,14 @@
 package dev.topiary.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.evaluation.SpeedProbe;
 import dev.topiary.model.Checkpoint;
-import dev.topiary.model.KvCache;
 import dev.topiary.model.LanguageModel;
-import dev.topiary.model.Sampler;
 import dev.topiary.model.SyntheticCheckpoint;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,12 +95,12 @@ final class BenchCommand implements Callable<Integer> {
             double[] heatmapMs = new double[runs];
             double[] prefillPerSecond = new double[runs];
             double[] decodePerSecond = new double[runs];
-            engine.call(manager -> decode(model, promptTokens)); // warm-up
+            engine.call(manager -> SpeedProbe.run(model, promptTokens, tokens)); // warm-up
             for (int run = 0; run < runs; run++) {
                 heatmapMs[run] = engine.call(manager -> captureNanos(model, promptTokens)) / 1e6;
-                long[] nanos = engine.call(manager -> decode(model, promptTokens));
-                prefillPerSecond[run] = promptTokens.length * 1e9 / nanos[0];
-                decodePerSecond[run] = tokens * 1e9 / nanos[1];
+                SpeedProbe.Timing timing = engine.call(manager -> SpeedProbe.run(model, promptTokens, tokens));
+                prefillPerSecond[run] = promptTokens.length * 1e9 / timing.prefillNanos();
+                decodePerSecond[run] = tokens * 1e9 / timing.decodeNanos();
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("model", model.name());
@@ -115,10 +112,10 @@ final class BenchCommand implements Callable<Integer> {
             result.put("engine_start_ms", engineNanos / 1e6);
             result.put("load_ms", loadNanos / 1e6);
             result.put("time_to_first_heatmap_ms", firstHeatmapNanos / 1e6);
-            result.put("capture_forward_ms_median", median(heatmapMs));
-            result.put("prefill_tokens_per_second_median", median(prefillPerSecond));
-            result.put("decode_tokens_per_second_median", median(decodePerSecond));
-            result.put("decode_ms_per_token_median", 1000.0 / median(decodePerSecond));
+            result.put("capture_forward_ms_median", SpeedProbe.median(heatmapMs));
+            result.put("prefill_tokens_per_second_median", SpeedProbe.median(prefillPerSecond));
+            result.put("decode_tokens_per_second_median", SpeedProbe.median(decodePerSecond));
+            result.put("decode_ms_per_token_median", 1000.0 / SpeedProbe.median(decodePerSecond));
             if (capturePrompts > 0) {
                 result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
             }
@@ -148,35 +145,6 @@ final class BenchCommand implements Callable<Integer> {
             model.transformer().forward(new int[][] {promptTokens}, null, activations, true).toFloatArray();
         }
         return System.nanoTime() - started;
-    }
-
-    /** Prefills the prompt, then decodes {@code tokens} greedy tokens without stopping at end tokens. */
-    private long[] decode(LanguageModel model, int[] promptTokens) {
-        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
-            long started = System.nanoTime();
-            int next = step(model, cache, promptTokens);
-            long prefill = System.nanoTime() - started;
-            long decodeStarted = System.nanoTime();
-            for (int i = 0; i < tokens; i++) {
-                next = step(model, cache, new int[] {next});
-            }
-            return new long[] {prefill, System.nanoTime() - decodeStarted};
-        }
-    }
-
-    private static int step(LanguageModel model, KvCache cache, int[] input) {
-        try (NDScope scope = new NDScope()) {
-            NDArray logits = model.transformer().forward(new int[][] {input}, cache,
-                    dev.topiary.activations.ActivationRecorder.NONE, true);
-            return Sampler.argmax(logits.toFloatArray());
-        }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private void print(Map<String, Object> result) {

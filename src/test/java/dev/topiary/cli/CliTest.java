@@ -246,6 +246,47 @@ class CliTest {
         assertTrue(result.err().contains(pairs + ": line 1"), result.err());
     }
 
+    @Test
+    void evalComparesModelsAgainstReference(@TempDir Path temp) throws Exception {
+        String original = SharedModels.stories260K().toString();
+        Path pruned = temp.resolve("pruned");
+        assertEquals(0, run("prune", "--model", original, "--out", pruned.toString(), "--mlp-percent", "50").code());
+
+        Result result = run("eval", "--model", original, "--model", pruned.toString(), "--data",
+                "sample-prompts/stories.txt", "--task", "sample-prompts/story-endings.jsonl", "--reference", original,
+                "--speed-tokens", "8", "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode rows = JSON.readTree(result.out()).get("models");
+        assertEquals(2, rows.size());
+        assertEquals(0, rows.get(0).get("kl_to_reference").asDouble(), 1e-6);
+        assertEquals(1, rows.get(0).get("top1_agreement").asDouble(), 1e-12);
+        assertTrue(rows.get(1).get("perplexity_vs_first").asDouble() > 1);
+        assertTrue(rows.get(0).get("story-endings_accuracy").asDouble() > 0.25);
+        assertTrue(rows.get(1).get("decode_tokens_per_second").asDouble() > 0);
+    }
+
+    @Test
+    void evalMarkdownTable() throws Exception {
+        Result result = run("eval", "--model", SharedModels.stories260K().toString(), "--data",
+                "sample-prompts/stories.txt", "--speed-tokens", "0", "--format", "markdown");
+
+        assertEquals(0, result.code(), result.err());
+        String[] lines = result.out().split("\n");
+        assertTrue(lines[0].startsWith("| model | parameters |"), lines[0]);
+        assertTrue(lines[1].startsWith("|---|"), lines[1]);
+        assertTrue(lines[2].startsWith("| stories260K | 260032 |"), lines[2]);
+    }
+
+    @Test
+    void evalRejectsReferenceWithOtherVocabulary() throws Exception {
+        Result result = run("eval", "--model", SharedModels.stories260K().toString(), "--data",
+                "sample-prompts/stories.txt", "--reference", SharedModels.require("tiny-random-llama").toString());
+
+        assertEquals(2, result.code());
+        assertTrue(result.err().contains("vocabulary"), result.err());
+    }
+
     private static JsonNode safetensorsHeader(Path file) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         long length = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();

@@ -65,7 +65,7 @@ final class ActivationsCommand implements Callable<Integer> {
         TensorEngine engine = TensorEngine.get();
         PrintWriter err = spec.commandLine().getErr();
         ActivationAnalysis analysis;
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer)) {
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
             analysis = engine.call(manager -> PromptSetCapture.run(model, set, options, (done, total) -> {
                 err.printf("\rcaptured %d/%d prompts", done, total);
                 err.flush();

@@ -44,7 +44,7 @@ final class BiasCommand implements Callable<Integer> {
         List<PromptPair> pairList = PromptPairs.read(pairs);
         TensorEngine engine = TensorEngine.get();
         BiasReport report;
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer)) {
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
             report = engine.call(manager -> BiasAnalysis.measure(model, pairList, () -> false));
         }
         Map<String, Object> output = new LinkedHashMap<>();

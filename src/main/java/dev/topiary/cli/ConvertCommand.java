@@ -29,7 +29,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Checkpoint checkpoint = ModelLoader.open(modelOptions.model, modelOptions.tokenizer)) {
+        try (Checkpoint checkpoint = ModelLoader.open(modelOptions.path(), modelOptions.tokenizer())) {
             Path written = HfFolderWriter.write(checkpoint, out);
             spec.commandLine().getOut().println("Wrote " + written);
             return 0;

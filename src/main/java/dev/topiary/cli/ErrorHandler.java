@@ -3,6 +3,8 @@ package dev.topiary.cli;
 import dev.topiary.activations.PromptSetException;
 import dev.topiary.engine.EngineException;
 import dev.topiary.export.ExportException;
+import dev.topiary.library.HubException;
+import dev.topiary.library.ModelsConfig;
 import dev.topiary.model.ModelFormatException;
 import java.io.IOException;
 import picocli.CommandLine;
@@ -18,7 +20,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         if (e instanceof ModelFormatException || e instanceof ExportException || e instanceof IllegalArgumentException
-                || e instanceof EngineException || e instanceof PromptSetException || e instanceof IOException) {
+                || e instanceof EngineException || e instanceof PromptSetException || e instanceof IOException
+                || e instanceof ModelsConfig.ConfigException || e instanceof HubException) {
             commandLine.getErr().println("error: " + e.getMessage());
             return 2;
         }

@@ -72,7 +72,7 @@ final class GenerateCommand implements Callable<Integer> {
         long usedSeed = seed != null ? seed : System.nanoTime();
         GenerationOptions options = new GenerationOptions(maxTokens, temperature, topP, usedSeed);
         TensorEngine engine = TensorEngine.get();
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer)) {
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
             int[] tokens = promptTokens(model);
             GenerationResult result = engine.call(manager ->
                     Generator.generate(model, tokens, options, ActivationRecorder.NONE, () -> false));

@@ -1,6 +1,7 @@
 package dev.topiary.cli;
 
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.library.MemoryEstimate;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelConfig;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TensorEngine engine = TensorEngine.get();
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.model, modelOptions.tokenizer)) {
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
             Map<String, Object> info = describe(model, engine);
             if (json) {
                 spec.commandLine().getOut().println(Json.write(info));
@@ -61,6 +62,16 @@ final class InfoCommand implements Callable<Integer> {
         info.put("dtype", engine.dataType().name().toLowerCase(java.util.Locale.ROOT));
         info.put("device", engine.deviceName());
         info.put("tokenizer", model.tokenizer() != null);
+        int bytes = engine.dataType().getNumOfBytes();
+        int sequence = Math.min(config.maxPositionEmbeddings(), 2048);
+        MemoryEstimate estimate = MemoryEstimate.of(config, bytes, 1, sequence);
+        MemoryEstimate trainingEstimate = MemoryEstimate.of(config, bytes, 8, Math.min(sequence, 256));
+        info.put("memory_weights", MemoryEstimate.format(estimate.weights()));
+        info.put("memory_inference", MemoryEstimate.format(estimate.inference()) + " (1 x " + sequence + " tokens)");
+        info.put("memory_capture", MemoryEstimate.format(estimate.capture()) + " (1 x " + sequence + " tokens)");
+        info.put("memory_training", MemoryEstimate.format(trainingEstimate.training()) + " (8 x "
+                + Math.min(sequence, 256) + " tokens)");
+        info.put("memory_free", MemoryEstimate.format(engine.freeDeviceBytes()));
         return info;
     }
 }

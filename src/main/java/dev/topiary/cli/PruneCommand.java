@@ -98,7 +98,7 @@ final class PruneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         TensorEngine engine = TensorEngine.get();
-        try (Checkpoint checkpoint = ModelLoader.open(modelOptions.model, modelOptions.tokenizer)) {
+        try (Checkpoint checkpoint = ModelLoader.open(modelOptions.path(), modelOptions.tokenizer())) {
             ModelConfig config = checkpoint.config();
             boolean fairness = method.equalsIgnoreCase("fairness");
             boolean needsModel = fairness || (calibration != null);

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         description = "Load, run, inspect and prune language models: generation, activation statistics, "
                 + "width, depth and fairness pruning, conversion to Hugging Face format and benchmarks.",
         subcommands = {InfoCommand.class, GenerateCommand.class, ConvertCommand.class, ActivationsCommand.class,
-                PruneCommand.class, BiasCommand.class, EvalCommand.class, BenchCommand.class})
+                PruneCommand.class, BiasCommand.class, EvalCommand.class, ModelsCommand.class,
+                DownloadCommand.class, BenchCommand.class})
 public final class TopiaryCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -116,6 +116,18 @@ public final class TensorEngine implements AutoCloseable {
         return describe(device);
     }
 
+    /**
+     * Returns the bytes free for new tensors on the engine's device: the GPU's free memory as CUDA reports it,
+     * or the host's available memory for the CPU.
+     */
+    public long freeDeviceBytes() {
+        if (device.isGpu()) {
+            java.lang.management.MemoryUsage usage = ai.djl.util.cuda.CudaUtils.getGpuMemory(device);
+            return usage.getMax() - usage.getCommitted();
+        }
+        return DeviceMemory.freeHostBytes();
+    }
+
     /** Returns the data type the engine computes in. */
     public DataType dataType() {
         return DataType.FLOAT32;

@@ -48,12 +48,36 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Copies an open checkpoint's weights to the engine's device; the caller still closes the checkpoint. */
     public static LanguageModel load(TensorEngine engine, Checkpoint checkpoint) throws ModelFormatException {
+        checkMemory(engine, checkpoint);
         long started = System.nanoTime();
         LanguageModel model = engine.call(root -> upload(engine, checkpoint, root), ModelFormatException.class);
         log.info("Loaded {} ({} parameters) on {} as {} in {} ms", checkpoint.name(),
                 checkpoint.config().parameterCount(), engine.deviceName(), engine.dataType(),
                 (System.nanoTime() - started) / 1_000_000);
         return model;
+    }
+
+    /**
+     * Rejects a model whose estimated inference memory (weights, a full-context KV cache for one sequence, and
+     * one layer's working set) exceeds the device's free memory, before anything is allocated. Setting
+     * {@code topiary.skipMemoryCheck=true} skips the check.
+     */
+    private static void checkMemory(TensorEngine engine, Checkpoint checkpoint) throws ModelFormatException {
+        if (Boolean.getBoolean("topiary.skipMemoryCheck")) {
+            return;
+        }
+        ModelConfig config = checkpoint.config();
+        int sequence = Math.min(config.maxPositionEmbeddings(), 4096);
+        long needed = dev.topiary.library.MemoryEstimate.of(config, engine.dataType().getNumOfBytes(), 1, sequence)
+                .inference();
+        long free = engine.freeDeviceBytes();
+        if (needed > free) {
+            throw new ModelFormatException(checkpoint.source(), "needs about "
+                    + dev.topiary.library.MemoryEstimate.format(needed) + " on " + engine.deviceName() + " ("
+                    + config.parameterCount() + " parameters as " + engine.dataType() + ", plus a " + sequence
+                    + "-token KV cache), but only " + dev.topiary.library.MemoryEstimate.format(free) + " is free. "
+                    + "Close other programs, use a machine with more memory, or prune the model first.");
+        }
     }
 
     private static LanguageModel upload(TensorEngine engine, Checkpoint checkpoint, NDManager root)

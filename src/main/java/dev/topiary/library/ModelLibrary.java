@@ -1,0 +1,114 @@
+package dev.topiary.library;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every model Topiary knows about: the sections of {@code models.cfg} in the working folder, overridden by a
+ * user copy of the same name in the user folder, the snapshots of the Hugging Face cache, and recent models.
+ */
+public final class ModelLibrary {
+
+    private final Path projectConfig;
+    private final Path userConfig;
+    private final HfCache cache;
+    private final RecentModels recent;
+
+    public ModelLibrary(Path projectConfig, Path userFolder, HfCache cache) {
+        this.projectConfig = projectConfig;
+        this.userConfig = userFolder.resolve("models.cfg");
+        this.cache = cache;
+        this.recent = new RecentModels(userFolder);
+    }
+
+    /** Builds the library from the environment and the working folder. */
+    public static ModelLibrary fromEnvironment(Map<String, String> environment) {
+        return new ModelLibrary(Path.of("models.cfg"), UserFolders.config(environment), HfCache.locate(environment));
+    }
+
+    public HfCache cache() {
+        return cache;
+    }
+
+    public RecentModels recent() {
+        return recent;
+    }
+
+    /** Returns the configured models; a user entry replaces a project entry of the same name. */
+    public List<ModelEntry> configured() throws ModelsConfig.ConfigException, IOException {
+        Map<String, ModelEntry> byName = new LinkedHashMap<>();
+        for (ModelEntry entry : ModelsConfig.entries(projectConfig)) {
+            byName.put(entry.name(), entry);
+        }
+        for (ModelEntry entry : ModelsConfig.entries(userConfig)) {
+            byName.put(entry.name(), entry);
+        }
+        return new ArrayList<>(byName.values());
+    }
+
+    /** Returns configured, then cached, then recent models, with Hub entries resolved to cached snapshots. */
+    public List<ModelEntry> all() throws ModelsConfig.ConfigException, IOException {
+        List<ModelEntry> entries = new ArrayList<>();
+        for (ModelEntry entry : configured()) {
+            entries.add(withCachedPath(entry));
+        }
+        entries.addAll(cache.models());
+        for (Path path : recent.list()) {
+            String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+            entries.add(new ModelEntry(name, ModelEntry.Origin.RECENT, path, null, null, null, null));
+        }
+        return entries;
+    }
+
+    private ModelEntry withCachedPath(ModelEntry entry) {
+        if (entry.repoId() == null || entry.path() != null) {
+            return entry;
+        }
+        Optional<Path> snapshot = cache.snapshot(entry.repoId(), entry.revision());
+        return snapshot.map(path -> new ModelEntry(entry.name(), entry.origin(), path, entry.repoId(), entry.revision(),
+                entry.tokenizer(), entry.note())).orElse(entry);
+    }
+
+    /**
+     * Resolves what a user typed after {@code --model}: an existing path, a models.cfg name, or a Hub repo id
+     * ({@code ORG/NAME}, optionally {@code @REVISION}) that is in the cache.
+     */
+    public Resolved resolve(String spec) throws IOException, ModelsConfig.ConfigException {
+        Path path = Path.of(spec);
+        if (Files.exists(path)) {
+            return new Resolved(path, null);
+        }
+        for (ModelEntry entry : configured()) {
+            if (entry.name().equals(spec)) {
+                ModelEntry resolved = withCachedPath(entry);
+                if (resolved.path() == null) {
+                    throw new IOException("Model '" + spec + "' is " + entry.repoId() + "@" + entry.revision()
+                            + " on the Hub and not in the cache " + cache.root() + ". Run: topiary download "
+                            + entry.repoId() + " --revision " + entry.revision());
+                }
+                return new Resolved(resolved.path(), resolved.tokenizer());
+            }
+        }
+        if (spec.matches("[\\w.-]+/[\\w.-]+(@[\\w./-]+)?") && !spec.startsWith(".")) {
+            int at = spec.indexOf('@');
+            String repo = at < 0 ? spec : spec.substring(0, at);
+            String revision = at < 0 ? "main" : spec.substring(at + 1);
+            Optional<Path> snapshot = cache.snapshot(repo, revision);
+            if (snapshot.isPresent()) {
+                return new Resolved(snapshot.get(), null);
+            }
+        }
+        throw new IOException("Model '" + spec + "' not found: it is not an existing path, not a name in models.cfg, "
+                + "and not a Hub repo id in the cache " + cache.root() + ". Check the spelling, list models with "
+                + "'topiary models', or fetch one with 'topiary download ORG/NAME'.");
+    }
+
+    /** A resolved model path and, for a configured llama2.c model, its tokenizer. */
+    public record Resolved(Path path, Path tokenizer) {}
+}

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDScope;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.evaluation.MachineLimits;
 import dev.topiary.evaluation.SpeedProbe;
+import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.Checkpoint;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.SyntheticCheckpoint;
@@ -26,9 +28,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Measure engine start, model load, time to the first heatmap, prefill and decode speed.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "A Hugging Face model folder, or a llama2.c .bin checkpoint.")
-    Path model;
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "A Hugging Face model folder, a llama2.c .bin checkpoint, a models.cfg name or a cached Hub "
+                    + "repo id.")
+    String model;
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "The llama2.c tokenizer file, when not beside it.")
     Path tokenizer;
@@ -116,6 +119,17 @@ final class BenchCommand implements Callable<Integer> {
             result.put("prefill_tokens_per_second_median", SpeedProbe.median(prefillPerSecond));
             result.put("decode_tokens_per_second_median", SpeedProbe.median(decodePerSecond));
             result.put("decode_ms_per_token_median", 1000.0 / SpeedProbe.median(decodePerSecond));
+            MachineLimits.Limits limits = engine.call(manager -> MachineLimits.measure(manager, 256L << 20, 1024, 5));
+            double decodeBytes = MachineLimits.decodeBytesPerToken(model.config(), 4, promptTokens.length + tokens / 2);
+            double prefillFlops = MachineLimits.forwardFlopsPerToken(model.config(), promptTokens.length / 2);
+            double decodeRate = SpeedProbe.median(decodePerSecond);
+            double prefillRate = SpeedProbe.median(prefillPerSecond);
+            result.put("limit_memory_bandwidth_gb_per_second", limits.bytesPerSecond() / 1e9);
+            result.put("limit_matmul_gflops", limits.flopsPerSecond() / 1e9);
+            result.put("decode_bytes_per_token_mb", decodeBytes / 1e6);
+            result.put("decode_fraction_of_bandwidth", decodeRate * decodeBytes / limits.bytesPerSecond());
+            result.put("prefill_flops_per_token_mflop", prefillFlops / 1e6);
+            result.put("prefill_fraction_of_matmul", prefillRate * prefillFlops / limits.flopsPerSecond());
             if (capturePrompts > 0) {
                 result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
             }
@@ -129,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Give exactly one of --model PATH or --synthetic NAME.");
         }
         if (model != null) {
-            return LanguageModel.load(engine, model, tokenizer);
+            ModelLibrary.Resolved resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(model);
+            return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer());
         }
         try (Checkpoint checkpoint = SyntheticCheckpoint.create(synthetic, 1234)) {
             return LanguageModel.load(engine, checkpoint);

@@ -9,6 +9,7 @@ import dev.topiary.evaluation.ResultTable;
 import dev.topiary.evaluation.SpeedProbe;
 import dev.topiary.evaluation.TextMetrics;
 import dev.topiary.evaluation.TextScorer;
+import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.LanguageModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,9 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "against --reference, accuracy on --task, parameters, file size, and prefill/decode speed.")
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "A model to evaluate; repeat for several. The first is the baseline of the relative columns.")
-    List<Path> models;
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "A model to evaluate (path, models.cfg name or cached Hub repo id); repeat for several. The "
+                    + "first is the baseline of the relative columns.")
+    List<String> models;
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "The llama2.c tokenizer file for .bin models.")
     Path tokenizer;
@@ -41,9 +43,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "FILE", description = "Multiple-choice task JSONL; repeat for several.")
     List<Path> tasks = new ArrayList<>();
 
-    @Option(names = "--reference", paramLabel = "PATH",
+    @Option(names = "--reference", paramLabel = "MODEL",
             description = "Reference model for KL divergence and top-1 agreement (same vocabulary).")
-    Path reference;
+    String reference;
 
     @Option(names = "--window", defaultValue = "0",
             description = "Window in tokens for long texts (default: the model's context).")
@@ -78,10 +80,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         TensorEngine engine = TensorEngine.get();
         List<Map<String, Object>> rows = new ArrayList<>();
-        LanguageModel referenceModel = reference == null ? null : LanguageModel.load(engine, reference, tokenizer);
+        ModelLibrary library = ModelLibrary.fromEnvironment(System.getenv());
+        LanguageModel referenceModel = reference == null ? null : load(engine, library, reference);
         try {
-            for (Path path : models) {
-                try (LanguageModel model = LanguageModel.load(engine, path, tokenizer)) {
+            for (String name : models) {
+                try (LanguageModel model = load(engine, library, name)) {
                     rows.add(evaluate(engine, model, referenceModel, texts, choiceTasks));
                 }
             }
@@ -93,6 +96,11 @@ final class EvalCommand implements Callable<Integer> {
         addRelativeColumns(rows);
         print(rows);
         return 0;
+    }
+
+    private LanguageModel load(TensorEngine engine, ModelLibrary library, String name) throws Exception {
+        ModelLibrary.Resolved resolved = library.resolve(name);
+        return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer());
     }
 
     private Map<String, Object> evaluate(TensorEngine engine, LanguageModel model, LanguageModel referenceModel,

@@ -176,17 +176,19 @@ public final class PromptSetCapture {
             int[] tokenAxes = {0, 1};
             NDArray masked = value.mul(mask); // [B, T, F]
             NDArray candidates = value.add(exclusion); // [B, T, F], padding pushed far below any activation
+            // DJL's PyTorch max() reduces over one axis only, so the token axes are flattened first.
+            NDArray tokenCandidates = candidates.reshape((long) batch.length * length, neurons); // [B T, F]
             NDArray active = value.gt(options.threshold()).toType(DataType.FLOAT32, false).mul(mask);
             NDArray reduced = NDArrays.stack(new NDList(masked.sum(tokenAxes), masked.abs().sum(tokenAxes),
-                    masked.square().sum(tokenAxes), candidates.max(tokenAxes), active.sum(tokenAxes))); // [5, F]
+                    masked.square().sum(tokenAxes), tokenCandidates.max(new int[] {0}), active.sum(tokenAxes))); // [5, F]
             float[] host = reduced.toFloatArray();
             neuronStatistics.add(layer, Arrays.copyOfRange(host, 0, neurons),
                     Arrays.copyOfRange(host, neurons, 2 * neurons), Arrays.copyOfRange(host, 2 * neurons, 3 * neurons),
                     Arrays.copyOfRange(host, 3 * neurons, 4 * neurons), Arrays.copyOfRange(host, 4 * neurons, 5 * neurons));
 
-            // Top-k over the batch's tokens: [B, T, F] -> [B T, F] -> k x [F].
+            // Top-k over the batch's tokens: [B T, F] -> k x [F].
             int k = Math.min(options.topK(), batch.length * length);
-            NDList best = candidates.reshape((long) batch.length * length, neurons).topK(k, 0);
+            NDList best = tokenCandidates.topK(k, 0);
             float[] values = best.get(0).toFloatArray(); // [k, F]
             long[] indices = best.get(1).toLongArray(); // [k, F]
             for (int rank = 0; rank < k; rank++) {

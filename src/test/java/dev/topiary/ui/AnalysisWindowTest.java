@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.topiary.SharedModels;
 import dev.topiary.activations.ActivationAnalysis;
+import dev.topiary.activations.CaptureOptions;
 import dev.topiary.activations.NeuronMetric;
+import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.TopExample;
 import dev.topiary.ui.activations.HeatmapCell;
 import dev.topiary.ui.analysis.AnalysisViewModel;
@@ -302,6 +304,32 @@ class AnalysisWindowTest {
         DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
         assertTrue(dialog.getHeaderText().contains("exists and is not empty"), dialog.getHeaderText());
         robot.clickOn(dialog.lookupButton(ButtonType.OK));
+    }
+
+    @Test
+    void openedAnalysisWithoutModelNamesIt(FxRobot robot) throws Exception {
+        InferenceService inference = new InferenceService();
+        LoadedModel model = inference.load(SharedModels.stories260K());
+        Path folder = temporaryFolder.resolve("saved");
+        try {
+            inference.capture(model, PromptSet.read(STORIES), CaptureOptions.defaults(), (done, total) -> {},
+                    () -> false).save(folder);
+        } finally {
+            inference.close(model);
+        }
+
+        robot.interact(() -> window.viewModel().analysisCommands().openAnalysis(folder));
+        waitUntil(() -> window.viewModel().analysis().analysisProperty().get() != null);
+        showAnalysisTab(robot);
+        robot.clickOn(columnCentre(robot, heatmap(robot), 1, 86));
+
+        String expected = "Open the model stories260K to compute the histogram, weight norms and tokens.";
+        waitUntil(() -> expected.equals(text(robot, "#sampleStatus")));
+        assertEquals("Layer 1, neuron " + heatmap(robot).hoveredCellProperty().get().neuron(),
+                text(robot, "#neuronTitle"));
+        assertEquals("\u2013", text(robot, "#gateNorm"));
+        assertEquals(expected, window.viewModel().analysis().tokens().statusProperty().get());
+        assertEquals(8, window.viewModel().analysis().tokens().choices().size());
     }
 
     private ActivationAnalysis openModelAndCapture(FxRobot robot, Path prompts) throws TimeoutException {

@@ -96,8 +96,9 @@ public final class AnalysisViewModel {
                 || neuron.neuron() >= current.neurons().neurons()) {
             return;
         }
-        focusedNeuron.set(neuron);
+        // The inspector first, because listeners of the focused neuron may at once report on its background values.
         detail.show(current, neuron, LOADING_TEXT);
+        focusedNeuron.set(neuron);
     }
 
     private void updateHeatmap() {

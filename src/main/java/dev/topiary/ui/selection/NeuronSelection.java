@@ -9,7 +9,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 
 /**
  * The neurons the user has chosen, shared by every tab of the window, with undo and redo. Each change that
- * alters the set is one undo step; a change that leaves the set as it was records nothing. Use it on the FX
+ * alters the set is one undo step. A change that leaves the set as it was records nothing. Use it on the FX
  * thread only.
  */
 public final class NeuronSelection {
@@ -85,7 +85,7 @@ public final class NeuronSelection {
     }
 
     /**
-     * Empties the selection and forgets its history, for when the neurons it names no longer exist, such as
+     * Empties the selection and clears its undo history, for when the neurons it names no longer exist, such as
      * after a model with another shape was opened.
      */
     public void reset() {

@@ -139,6 +139,18 @@ class AnalysisViewModelTest {
     }
 
     @Test
+    void focusListenerCanReportAtOnce() {
+        AnalysisViewModel viewModel = new AnalysisViewModel();
+        viewModel.show(sampleAnalysis(2), null, "no prompts");
+        viewModel.focusedNeuronProperty().addListener((property, before, neuron) ->
+                viewModel.detail().showSampleUnavailable(neuron, "open the model"));
+
+        viewModel.focus(new NeuronId(0, 3));
+
+        assertEquals("open the model", viewModel.detail().sampleStatusProperty().get());
+    }
+
+    @Test
     void focusOutsideAnalysisIsIgnored() {
         AnalysisViewModel viewModel = new AnalysisViewModel();
         viewModel.show(sampleAnalysis(2), null, "no prompts");

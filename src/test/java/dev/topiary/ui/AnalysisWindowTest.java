@@ -276,6 +276,25 @@ class AnalysisWindowTest {
     }
 
     @Test
+    void exportWritesNeuronAndLayerTables(FxRobot robot) throws IOException, TimeoutException {
+        openModelAndCapture(robot, STORIES);
+        Path neurons = temporaryFolder.resolve("stories-neurons.csv");
+        Path layers = temporaryFolder.resolve("stories-layers.csv");
+
+        robot.interact(() -> window.viewModel().analysisCommands().exportNeuronTable(neurons));
+        waitUntil(() -> text(robot, "#jobMessage").startsWith("Wrote the neuron table"));
+        robot.interact(() -> window.viewModel().analysisCommands().exportLayerTable(layers));
+        waitUntil(() -> text(robot, "#jobMessage").startsWith("Wrote the layer table"));
+
+        List<String> neuronRows = Files.readAllLines(neurons);
+        assertEquals("layer,neuron,mean,mean_abs,std,max,fraction_active,l2", neuronRows.get(0));
+        assertEquals(1 + 5 * 172, neuronRows.size());
+        List<String> layerRows = Files.readAllLines(layers);
+        assertEquals("layer,residual_norm,input_output_cosine,block_influence", layerRows.get(0));
+        assertEquals(6, layerRows.size());
+    }
+
+    @Test
     void savedAnalysisReopensWithSameValues(FxRobot robot) throws TimeoutException {
         ActivationAnalysis captured = openModelAndCapture(robot, STORIES);
         String summary = text(robot, "#analysisSummary");

@@ -53,8 +53,6 @@ public final class PromptSetHeatmap extends Region {
         void layerClicked(int layer, boolean add);
     }
 
-    private static final double ZOOM_STEP = 0.8;
-
     private final ObjectProperty<HeatmapMatrix> matrix = new SimpleObjectProperty<>(this, "matrix");
     private final ObjectProperty<ColumnOrder> order = new SimpleObjectProperty<>(this, "order");
     private final ObjectProperty<SelectedNeurons> selection =
@@ -75,15 +73,7 @@ public final class PromptSetHeatmap extends Region {
     private Rectangle2D plotArea = Rectangle2D.EMPTY;
     private float colourLimit = 1;
     private boolean updatingScrollBar;
-
-    /** The cell where the primary button went down, as {layer, column}, while a left drag is in progress. */
-    private int[] pressed;
-    private int dragColumn;
-    private boolean dragged;
-    /** The last clicked neuron, where a Shift+click range starts. */
-    private NeuronId anchor;
-    private double panStartX;
-    private int panStartFirst;
+    private final HeatmapPointer pointer = new HeatmapPointer(this);
 
     public PromptSetHeatmap() {
         getStyleClass().add("prompt-set-heatmap");
@@ -117,10 +107,10 @@ public final class PromptSetHeatmap extends Region {
     private void installMouseHandlers() {
         cells.addEventHandler(MouseEvent.MOUSE_MOVED, event -> hover(event.getX(), event.getY()));
         cells.addEventHandler(MouseEvent.MOUSE_EXITED, event -> hover(-1, -1));
-        cells.addEventHandler(MouseEvent.MOUSE_PRESSED, this::pressed);
-        cells.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::dragged);
-        cells.addEventHandler(MouseEvent.MOUSE_RELEASED, this::released);
-        cells.addEventHandler(ScrollEvent.SCROLL, this::scrolled);
+        cells.addEventHandler(MouseEvent.MOUSE_PRESSED, pointer::pressed);
+        cells.addEventHandler(MouseEvent.MOUSE_DRAGGED, pointer::dragged);
+        cells.addEventHandler(MouseEvent.MOUSE_RELEASED, pointer::released);
+        cells.addEventHandler(ScrollEvent.SCROLL, pointer::scrolled);
         axes.addEventHandler(MouseEvent.MOUSE_MOVED, event -> hoverLayerLabel(layerLabelAt(event.getX(),
                 event.getY())));
         axes.addEventHandler(MouseEvent.MOUSE_EXITED, event -> hoverLayerLabel(-1));
@@ -135,6 +125,11 @@ public final class PromptSetHeatmap extends Region {
 
     public void setSelectionGestures(SelectionGestures gestures) {
         this.gestures = gestures;
+    }
+
+    /** Returns the receiver of selection gestures, or null. */
+    SelectionGestures gestures() {
+        return gestures;
     }
 
     /** Returns the property of the values drawn, in neuron order; null draws an empty plot. */
@@ -216,6 +211,18 @@ public final class PromptSetHeatmap extends Region {
         }
     }
 
+    /** Returns the width of the cells in layout pixels. */
+    double plotWidth() {
+        return plotArea.getWidth();
+    }
+
+    /** Shows another range of columns; ignored while the heatmap is empty. */
+    void setViewport(HeatmapViewport shown) {
+        if (viewport.get() != null) {
+            viewport.set(shown);
+        }
+    }
+
     /** Returns the cell at a point given relative to the top left of the cells, with its true neuron index. */
     public Optional<HeatmapCell> cellAt(double x, double y) {
         int[] position = positionAt(x, y);
@@ -227,7 +234,7 @@ public final class PromptSetHeatmap extends Region {
     }
 
     /** Returns {layer, column} at a point relative to the cells, or null outside them. */
-    private int[] positionAt(double x, double y) {
+    int[] positionAt(double x, double y) {
         HeatmapViewport shown = viewport.get();
         if (shown == null || x < 0 || y < 0 || x >= plotArea.getWidth() || y >= plotArea.getHeight()) {
             return null;
@@ -240,13 +247,13 @@ public final class PromptSetHeatmap extends Region {
     }
 
     /** Returns the column at an x relative to the cells, clamped to the visible columns. */
-    private int columnAtX(double x) {
+    int columnAtX(double x) {
         HeatmapViewport shown = viewport.get();
         int offset = (int) Math.floor(x / plotArea.getWidth() * shown.visible());
         return shown.first() + Math.max(0, Math.min(shown.visible() - 1, offset));
     }
 
-    private ColumnOrder currentOrder() {
+    ColumnOrder currentOrder() {
         ColumnOrder current = order.get();
         if (current == null || current.layers() != rows() || current.neurons() != columns()) {
             return ColumnOrder.identity(rows(), columns());
@@ -266,91 +273,6 @@ public final class PromptSetHeatmap extends Region {
             hoverMarker.setWidth(Math.max(geometry.cellWidth(), 3));
             hoverMarker.setHeight(geometry.cellHeight());
         }
-    }
-
-    private void pressed(MouseEvent event) {
-        requestFocus();
-        if (event.getButton() == MouseButton.PRIMARY) {
-            pressed = positionAt(event.getX(), event.getY());
-            dragged = false;
-            if (pressed != null) {
-                dragColumn = pressed[1];
-            }
-        } else if (viewport.get() != null) {
-            panStartX = event.getX();
-            panStartFirst = viewport.get().first();
-        }
-    }
-
-    private void dragged(MouseEvent event) {
-        if (event.isPrimaryButtonDown() && pressed != null) {
-            double x = Math.max(0, Math.min(plotArea.getWidth() - 1, event.getX()));
-            dragColumn = columnAtX(x);
-            dragged |= dragColumn != pressed[1];
-            drawOverlay();
-        } else if ((event.isSecondaryButtonDown() || event.isMiddleButtonDown()) && viewport.get() != null) {
-            double cellWidth = plotArea.getWidth() / viewport.get().visible();
-            int shift = (int) Math.round((panStartX - event.getX()) / cellWidth);
-            viewport.set(viewport.get().startingAt(panStartFirst + shift));
-        }
-    }
-
-    private void released(MouseEvent event) {
-        if (event.getButton() != MouseButton.PRIMARY || pressed == null) {
-            return;
-        }
-        int layer = pressed[0];
-        int startColumn = pressed[1];
-        int column = dragged ? dragColumn : startColumn;
-        pressed = null;
-        drawOverlay();
-        if (gestures == null) {
-            return;
-        }
-        NeuronId clicked = new NeuronId(layer, neuronAt(layer, column));
-        boolean add = event.isShortcutDown();
-        if (dragged) {
-            // The drag's start becomes the anchor of later Shift+clicks, as a plain click's neuron does.
-            anchor = new NeuronId(layer, neuronAt(layer, startColumn));
-            gestures.neuronsSelected(layer, neuronsInColumns(layer, startColumn, column), clicked, add);
-        } else if (event.isShiftDown() && anchor != null && anchor.layer() == layer
-                && anchor.neuron() < columns()) {
-            int anchorColumn = currentOrder().columnOf(layer, anchor.neuron());
-            gestures.neuronsSelected(layer, neuronsInColumns(layer, anchorColumn, column), clicked, add);
-        } else {
-            anchor = clicked;
-            gestures.neuronClicked(clicked, add);
-        }
-    }
-
-    private int[] neuronsInColumns(int layer, int fromColumn, int toColumn) {
-        int first = Math.min(fromColumn, toColumn);
-        int last = Math.max(fromColumn, toColumn);
-        int[] neurons = new int[last - first + 1];
-        for (int column = first; column <= last; column++) {
-            neurons[column - first] = neuronAt(layer, column);
-        }
-        return neurons;
-    }
-
-    private void scrolled(ScrollEvent event) {
-        HeatmapViewport shown = viewport.get();
-        if (shown == null || (event.getDeltaX() == 0 && event.getDeltaY() == 0)) {
-            return;
-        }
-        if (Math.abs(event.getDeltaX()) > Math.abs(event.getDeltaY())) {
-            double cellWidth = plotArea.getWidth() / shown.visible();
-            int shift = (int) Math.round(-event.getDeltaX() / cellWidth);
-            if (shift == 0) {
-                // A small horizontal scroll still moves by one column.
-                shift = event.getDeltaX() < 0 ? 1 : -1;
-            }
-            viewport.set(shown.pan(shift));
-        } else {
-            double fraction = Math.max(0, Math.min(1, event.getX() / plotArea.getWidth()));
-            viewport.set(shown.zoom(event.getDeltaY() > 0 ? ZOOM_STEP : 1 / ZOOM_STEP, fraction));
-        }
-        event.consume();
     }
 
     private void scrolled(double value) {
@@ -380,7 +302,7 @@ public final class PromptSetHeatmap extends Region {
             viewport.set(HeatmapViewport.all(now.columns()));
         }
         if (now == null || before == null || before.rows() != now.rows()) {
-            anchor = null;
+            pointer.forgetAnchor();
         }
         showLegend();
         redraw();
@@ -419,9 +341,8 @@ public final class PromptSetHeatmap extends Region {
         return new SelectionOverlay.Geometry(plotArea, viewport.get(), rows(), currentOrder());
     }
 
-    private void drawOverlay() {
-        int[] band = pressed != null && dragged ? new int[] {pressed[0], pressed[1], dragColumn} : null;
-        overlay.draw(geometry(), selection.get(), focusedNeuron.get(), band);
+    void drawOverlay() {
+        overlay.draw(geometry(), selection.get(), focusedNeuron.get(), pointer.band());
     }
 
     /** Renders the visible columns at the plot's size in device pixels, in the colours of the whole matrix. */

@@ -115,8 +115,9 @@ public final class AnalysisViewModel {
             System.arraycopy(values[layer], 0, cells, layer * neurons, neurons);
         }
         AnalysisInfo info = current.info();
-        String title = "MLP neurons (mlp.hook_post) over " + info.promptsDone() + " prompts of "
-                + info.promptSetName() + ": " + shown.label();
+        // The metric first, so that it stays when a narrow heatmap cuts the end of the title.
+        String title = shown.label() + " of MLP neurons (mlp.hook_post) over " + info.promptsDone()
+                + " prompts of " + info.promptSetName();
         heatmap.set(new HeatmapMatrix(layers, neurons, cells, shown.signed() ? ValueScale.SIGNED
                 : ValueScale.MAGNITUDE, title));
         updateOrder();

@@ -7,6 +7,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
 /**
@@ -56,7 +57,7 @@ final class HeatmapAxes extends Canvas {
         graphics.setFont(TITLE_FONT);
         graphics.setTextAlign(TextAlignment.LEFT);
         graphics.setTextBaseline(VPos.TOP);
-        graphics.fillText(drawing.title(), plot.getMinX(), 4);
+        graphics.fillText(fitted(drawing.title(), TITLE_FONT, plot.getWidth()), plot.getMinX(), 4);
 
         drawLayerTicks(graphics, drawing);
         drawColumnTicks(graphics, drawing);
@@ -114,6 +115,22 @@ final class HeatmapAxes extends Canvas {
                 ? "Rank within each layer, largest first (F = " + viewport.columns() + shown + ")"
                 : "Neuron (F = " + viewport.columns() + shown + ")";
         graphics.fillText(title, plot.getMinX() + plot.getWidth() / 2, plot.getMaxY() + 25);
+    }
+
+    /** Returns the text, cut at the end with an ellipsis if needed, so that it fits a width in a font. */
+    static String fitted(String text, Font font, double width) {
+        Text measure = new Text(text);
+        measure.setFont(font);
+        if (measure.getLayoutBounds().getWidth() <= width) {
+            return text;
+        }
+        for (int length = text.length() - 1; length > 0; length--) {
+            measure.setText(text.substring(0, length) + "\u2026");
+            if (measure.getLayoutBounds().getWidth() <= width) {
+                return measure.getText();
+            }
+        }
+        return "";
     }
 
     /** Returns the smallest of 1, 2, 5, 10, 20, 50, ... that is at least {@code rough}. */

@@ -61,7 +61,8 @@ class AnalysisViewModelTest {
 
         assertEquals(ValueScale.MAGNITUDE, viewModel.heatmapProperty().get().scale());
         assertEquals(2f, viewModel.heatmapProperty().get().valueAt(0, 1));
-        assertTrue(viewModel.heatmapProperty().get().valueLabel().endsWith(": mean |a|"));
+        assertEquals("mean |a| of MLP neurons (mlp.hook_post) over 2 prompts of set",
+                viewModel.heatmapProperty().get().valueLabel());
 
         viewModel.metricProperty().set(NeuronMetric.MEAN);
 

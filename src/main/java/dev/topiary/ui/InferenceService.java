@@ -1,5 +1,11 @@
 package dev.topiary.ui;
 
+import dev.topiary.activations.ActivationAnalysis;
+import dev.topiary.activations.CaptureOptions;
+import dev.topiary.activations.CaptureProgress;
+import dev.topiary.activations.NeuronValues;
+import dev.topiary.activations.PromptSet;
+import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
 import dev.topiary.engine.TensorEngine;
@@ -11,8 +17,13 @@ import dev.topiary.model.ModelFormatException;
 import dev.topiary.model.tokenizer.TextTokenizer;
 import dev.topiary.ui.activations.MlpActivations;
 import dev.topiary.ui.activations.PromptRun;
+import dev.topiary.ui.analysis.NeuronSample;
+import dev.topiary.ui.analysis.PromptTokens;
+import dev.topiary.ui.analysis.WeightNorms;
+import dev.topiary.ui.selection.NeuronId;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +31,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
 /**
- * The window's way into the tensor engine: loads models and runs prompts, and returns plain Java values. Every
+ * The window's way into the tensor engine: loads models, runs prompts and captures prompt sets, and returns plain
+ * Java values. Every
  * method blocks until the engine thread has done the work, so call them from a background job, never from the
  * FX thread.
  */
@@ -84,6 +96,68 @@ public final class InferenceService {
             return new PromptRun(prompt, result.text(), tokenTexts(tokenizer, result, activations.positions()),
                     promptTokens.length, result.generatedTokens().length, result.stopReason(),
                     result.decodeTokensPerSecond(), activations);
+        });
+    }
+
+    /**
+     * Captures activation statistics of every MLP neuron over a prompt set.
+     *
+     * @param progress receives prompts done and total after each batch, on the engine thread
+     * @param cancelled polled between batches; the capture then returns the statistics of the batches so far
+     */
+    public ActivationAnalysis capture(LoadedModel loaded, PromptSet prompts, CaptureOptions options,
+            CaptureProgress progress, BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        return TensorEngine.get().call(manager -> PromptSetCapture.run(model, prompts, options, progress, cancelled));
+    }
+
+    /**
+     * Computes a neuron's weight norms and, when the prompts are given, its activation at every token of the
+     * first {@code maxPrompts} of them.
+     *
+     * @param prompts the prompt set, or null for the weight norms alone
+     * @param cancelled polled between batches; the values collected so far are returned when it is true
+     */
+    public NeuronSample sampleNeuron(LoadedModel loaded, PromptSet prompts, NeuronId neuron, int maxPrompts,
+            int batchSize, BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        return TensorEngine.get().call(manager -> {
+            float[][] norms = model.transformer().mlpWeightNorms(neuron.layer()); // [3][F]: gate, up, down
+            WeightNorms weightNorms = new WeightNorms(norms[0][neuron.neuron()], norms[1][neuron.neuron()],
+                    norms[2][neuron.neuron()]);
+            if (prompts == null) {
+                return new NeuronSample(null, 0, weightNorms);
+            }
+            float[] values = NeuronValues.collect(model, prompts, neuron.layer(), neuron.neuron(), maxPrompts,
+                    batchSize, cancelled);
+            return new NeuronSample(values, Math.min(maxPrompts, prompts.size()), weightNorms);
+        });
+    }
+
+    /**
+     * Runs one prompt through the model without generating and returns the MLP activations at each of its
+     * tokens. A prompt longer than the model's context is cut to fit.
+     */
+    public PromptTokens promptTokens(LoadedModel loaded, int promptIndex, String text) {
+        LanguageModel model = loaded.model();
+        TextTokenizer tokenizer = model.tokenizer();
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(loaded.summary().source() + " has no tokenizer, so the prompt "
+                    + "cannot be encoded.");
+        }
+        int[] ids = tokenizer.encode(text);
+        // Generation needs room for one more token after the prompt, even when it generates none.
+        int context = model.config().maxPositionEmbeddings();
+        int[] tokens = ids.length >= context ? Arrays.copyOf(ids, context - 1) : ids;
+        int layers = model.config().numHiddenLayers();
+        return TensorEngine.get().call(manager -> {
+            TokenActivations recorder = new TokenActivations(layers, EnumSet.of(SiteKind.MLP_POST));
+            Generator.generate(model, tokens, GenerationOptions.greedy(0), recorder, () -> false);
+            List<String> texts = new ArrayList<>(tokens.length);
+            for (int id : tokens) {
+                texts.add(tokenizer.tokenText(id));
+            }
+            return new PromptTokens(promptIndex, texts, MlpActivations.takeFrom(recorder));
         });
     }
 

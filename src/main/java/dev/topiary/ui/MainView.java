@@ -1,5 +1,8 @@
 package dev.topiary.ui;
 
+import dev.topiary.ui.analysis.AnalysisView;
+import dev.topiary.ui.analysis.PromptSetPanel;
+import dev.topiary.ui.selection.NeuronSelection;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -8,6 +11,7 @@ import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
 import javafx.fxml.FXML;
+import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -15,6 +19,7 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
@@ -35,6 +40,24 @@ public final class MainView {
     private MenuItem runMenuItem;
     @FXML
     private MenuItem cancelMenuItem;
+    @FXML
+    private MenuItem captureMenuItem;
+    @FXML
+    private MenuItem saveAnalysisMenuItem;
+    @FXML
+    private MenuItem openAnalysisMenuItem;
+    @FXML
+    private MenuItem undoSelectionMenuItem;
+    @FXML
+    private MenuItem redoSelectionMenuItem;
+    @FXML
+    private MenuItem clearSelectionMenuItem;
+    @FXML
+    private Node neuronInspector;
+    @FXML
+    private PromptSetPanel promptSetPanelController;
+    @FXML
+    private AnalysisView analysisViewController;
     @FXML
     private TextField modelPath;
     @FXML
@@ -98,6 +121,9 @@ public final class MainView {
         bindModelPanel();
         bindPromptPanel();
         bindStatusBar();
+        bindAnalysisMenus();
+        // The inspector keeps its width when the window grows; the tabs take the rest.
+        SplitPane.setResizableWithParent(neuronInspector, false);
         viewModel.setErrorListener(error -> ErrorDialog.show(window(), error));
     }
 
@@ -180,6 +206,19 @@ public final class MainView {
         statusCancelButton.visibleProperty().bind(viewModel.busyProperty());
     }
 
+    private void bindAnalysisMenus() {
+        NeuronSelection selection = viewModel.selection();
+        undoSelectionMenuItem.disableProperty().bind(selection.canUndoProperty().not());
+        redoSelectionMenuItem.disableProperty().bind(selection.canRedoProperty().not());
+        clearSelectionMenuItem.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> selection.selected().isEmpty(), selection.selectedProperty()));
+        captureMenuItem.disableProperty().bind(viewModel.analysisCommands().canCapture().not()
+                .or(viewModel.captureSettings().promptFileProperty().isNull()));
+        saveAnalysisMenuItem.disableProperty().bind(viewModel.analysis().analysisProperty().isNull()
+                .or(viewModel.busyProperty()));
+        openAnalysisMenuItem.disableProperty().bind(viewModel.busyProperty());
+    }
+
     @FXML
     private void onOpen() {
         viewModel.openModel();
@@ -227,6 +266,36 @@ public final class MainView {
     @FXML
     private void onCancel() {
         viewModel.cancelJob();
+    }
+
+    @FXML
+    private void onCapture() {
+        promptSetPanelController.onCapture();
+    }
+
+    @FXML
+    private void onOpenAnalysis() {
+        analysisViewController.onOpenAnalysis();
+    }
+
+    @FXML
+    private void onSaveAnalysis() {
+        analysisViewController.onSaveAnalysis();
+    }
+
+    @FXML
+    private void onUndoSelection() {
+        viewModel.selection().undo();
+    }
+
+    @FXML
+    private void onRedoSelection() {
+        viewModel.selection().redo();
+    }
+
+    @FXML
+    private void onClearSelection() {
+        viewModel.selection().clear();
     }
 
     @FXML

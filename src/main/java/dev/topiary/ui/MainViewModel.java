@@ -2,6 +2,10 @@ package dev.topiary.ui;
 
 import dev.topiary.model.GenerationOptions;
 import dev.topiary.ui.activations.ActivationsViewModel;
+import dev.topiary.ui.analysis.AnalysisCommands;
+import dev.topiary.ui.analysis.AnalysisViewModel;
+import dev.topiary.ui.analysis.CaptureSettings;
+import dev.topiary.ui.selection.NeuronSelection;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * State and commands of the main window: the open model, the prompt and its generation settings, and the one
- * background job at a time. Use it on the FX thread only. Engine work runs through {@link JobRunner}.
+ * State and commands of the main window: the open model, the prompt and its generation settings, the neuron
+ * selection, the prompt-set analysis, and the one background job at a time. Use it on the FX thread only. Engine
+ * work runs through {@link JobRunner}.
  */
 public final class MainViewModel implements AutoCloseable {
 
@@ -37,6 +42,10 @@ public final class MainViewModel implements AutoCloseable {
     private final JobRunner jobs;
     private final UiSettings settings;
     private final ActivationsViewModel activations = new ActivationsViewModel();
+    private final NeuronSelection selection = new NeuronSelection();
+    private final AnalysisViewModel analysis = new AnalysisViewModel();
+    private final CaptureSettings captureSettings = new CaptureSettings();
+    private final AnalysisJobs analysisJobs;
     private Consumer<UserError> errorListener = error -> {};
     private LoadedModel loaded;
 
@@ -60,6 +69,9 @@ public final class MainViewModel implements AutoCloseable {
         this.settings = settings;
         busy.bind(currentJob.isNotNull());
         settings.lastModelPath().ifPresent(modelPath::set);
+        analysisJobs = new AnalysisJobs(this, inference, jobs, settings, analysis, selection, captureSettings);
+        // Relative to the working directory, which is the checkout under mvn javafx:run.
+        captureSettings.listFolder(Path.of("sample-prompts"));
     }
 
     /** Sets the listener that shows failures to the user. The window passes its error dialog. */
@@ -115,6 +127,7 @@ public final class MainViewModel implements AutoCloseable {
         model.set(opened.summary());
         device.set("Device: " + opened.summary().device());
         activations.showNoRun();
+        analysisJobs.modelChanged(opened);
         if (previous != null) {
             jobs.submit("Close " + previous.summary().name(), () -> inference.close(previous));
         }
@@ -161,11 +174,15 @@ public final class MainViewModel implements AutoCloseable {
 
     /** Result handler that returns the status line to show once the job has succeeded. */
     @FunctionalInterface
-    private interface Completion<T> {
+    interface Completion<T> {
         String accept(T result);
     }
 
-    private <T> void startJob(Task<T> task, String title, Completion<T> onSucceeded) {
+    /**
+     * Makes a task the current job: its message and progress show in the status bar until it ends, and a
+     * failure opens the error dialog. The caller checks that no other job runs.
+     */
+    <T> void startJob(Task<T> task, String title, Completion<T> onSucceeded) {
         currentJob.set(task);
         jobMessage.bind(task.messageProperty());
         jobProgress.bind(task.progressProperty());
@@ -198,6 +215,23 @@ public final class MainViewModel implements AutoCloseable {
         currentJob.set(null);
     }
 
+    /** Shows a status line unless a job runs, whose own messages then have the status bar. */
+    void showStatus(String status) {
+        if (currentJob.get() == null) {
+            jobMessage.set(status);
+        }
+    }
+
+    /** Opens the error dialog for a failure. */
+    void reportError(String title, Throwable error) {
+        errorListener.accept(UserError.from(title, error));
+    }
+
+    /** Returns the open model, or null before one has loaded. */
+    LoadedModel loadedModel() {
+        return loaded;
+    }
+
     /** Cancels the current job and frees the open model in the background. */
     @Override
     public void close() {
@@ -217,6 +251,24 @@ public final class MainViewModel implements AutoCloseable {
 
     public ActivationsViewModel activations() {
         return activations;
+    }
+
+    /** Returns the neuron selection shared by every tab. */
+    public NeuronSelection selection() {
+        return selection;
+    }
+
+    public AnalysisViewModel analysis() {
+        return analysis;
+    }
+
+    public CaptureSettings captureSettings() {
+        return captureSettings;
+    }
+
+    /** Returns the commands of the analysis views: capture, open, save and export. */
+    public AnalysisCommands analysisCommands() {
+        return analysisJobs;
     }
 
     public StringProperty modelPathProperty() {

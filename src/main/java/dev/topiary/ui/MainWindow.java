@@ -1,6 +1,10 @@
 package dev.topiary.ui;
 
 import dev.topiary.ui.activations.ActivationsView;
+import dev.topiary.ui.analysis.AnalysisView;
+import dev.topiary.ui.analysis.NeuronInspector;
+import dev.topiary.ui.analysis.PromptSetPanel;
+import dev.topiary.ui.selection.SelectionPanel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javafx.fxml.FXMLLoader;
@@ -33,6 +37,18 @@ public final class MainWindow {
             }
             if (type == ActivationsView.class) {
                 return new ActivationsView(viewModel.activations());
+            }
+            if (type == AnalysisView.class) {
+                return new AnalysisView(viewModel.analysis(), viewModel.selection(), viewModel.analysisCommands());
+            }
+            if (type == NeuronInspector.class) {
+                return new NeuronInspector(viewModel.analysis());
+            }
+            if (type == PromptSetPanel.class) {
+                return new PromptSetPanel(viewModel.captureSettings(), viewModel.analysisCommands());
+            }
+            if (type == SelectionPanel.class) {
+                return new SelectionPanel(viewModel.selection());
             }
             throw new IllegalArgumentException("No controller known for " + type.getName());
         });

@@ -1,9 +1,12 @@
 package dev.topiary.ui;
 
+import dev.topiary.activations.PromptSetException;
 import dev.topiary.engine.EngineException;
 import dev.topiary.model.ModelFormatException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.NoSuchFileException;
 
 /**
  * A failure as the error dialog shows it.
@@ -23,6 +26,19 @@ public record UserError(String title, String cause, String fix, String details) 
                     + "safetensors), or a llama2.c .bin checkpoint with its tokenizer beside it.",
                     stackTrace(error));
         }
+        if (error instanceof PromptSetException) {
+            return new UserError(title, message, "Fix the prompt file as described, or choose another one. A .txt "
+                    + "file holds one prompt per line; a .jsonl file one {\"text\": \"...\"} object per line.",
+                    stackTrace(error));
+        }
+        if (error instanceof NoSuchFileException missing) {
+            return new UserError(title, missing.getFile() + ": not found", "Check the path, or choose another "
+                    + "file or folder.", stackTrace(error));
+        }
+        if (error instanceof IOException) {
+            return new UserError(title, message, "Check the path and its permissions, or choose another file or "
+                    + "folder.", stackTrace(error));
+        }
         if (error instanceof IllegalArgumentException) {
             return new UserError(title, message, "Change the value named above and try again.", stackTrace(error));
         }
@@ -34,9 +50,10 @@ public record UserError(String title, String cause, String fix, String details) 
                 + "The details below and the log contain the stack trace; please report it.", stackTrace(error));
     }
 
-    /** Returns whether the user can fix the failure: a bad model file or an invalid value, not a bug. */
+    /** Returns whether the user can fix the failure: a bad model, prompt or analysis file or an invalid value. */
     public static boolean isExpected(Throwable error) {
-        return error instanceof ModelFormatException || error instanceof IllegalArgumentException;
+        return error instanceof ModelFormatException || error instanceof PromptSetException
+                || error instanceof IOException || error instanceof IllegalArgumentException;
     }
 
     private static String stackTrace(Throwable error) {

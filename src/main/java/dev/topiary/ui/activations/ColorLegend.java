@@ -34,11 +34,21 @@ public final class ColorLegend extends Region {
     public void show(HeatmapMatrix matrix) {
         if (matrix == null) {
             title = "";
+            draw();
         } else {
-            scale = matrix.scale();
-            limit = matrix.colourLimit();
-            title = matrix.scale() == ValueScale.SIGNED ? "a" : "mean |a|";
+            show(matrix.scale(), matrix.colourLimit(), matrix.scale() == ValueScale.SIGNED ? "a" : "mean |a|");
         }
+    }
+
+    /**
+     * Shows a scale with a title of its own, such as a metric name.
+     *
+     * @param limit the magnitude at the ends of the bar, as passed to {@link Palette#argb}
+     */
+    public void show(ValueScale scale, float limit, String title) {
+        this.scale = scale;
+        this.limit = limit;
+        this.title = title;
         draw();
     }
 

@@ -17,11 +17,20 @@ public record HeatmapPixels(int width, int height, int[] argb) {
 
     /** Renders a matrix to {@code width} x {@code height} pixels, each cell a block of whole pixels. */
     public static HeatmapPixels render(HeatmapMatrix matrix, int width, int height) {
+        return render(matrix, width, height, matrix.colourLimit());
+    }
+
+    /**
+     * Renders a matrix with a given colour range, so that a part of a larger heatmap keeps the colours it has in
+     * the whole.
+     *
+     * @param limit the magnitude at the ends of the palette
+     */
+    public static HeatmapPixels render(HeatmapMatrix matrix, int width, int height, float limit) {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("A heatmap image needs at least 1 x 1 pixels, got " + width + " x "
                     + height);
         }
-        float limit = matrix.colourLimit();
 
         // One colour per layer and pixel column.
         int[][] rowColours = new int[matrix.rows()][width];

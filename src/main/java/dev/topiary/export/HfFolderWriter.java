@@ -169,8 +169,8 @@ public final class HfFolderWriter {
     private static void putSlidingWindow(ObjectNode json, ModelConfig config) {
         Architecture architecture = config.architecture();
         if (architecture == Architecture.GEMMA2) {
-            // Gemma 2 has a window unless sliding_window is null. layer_types (read since transformers 4.53)
-            // keeps the pattern of pruned models; older versions window the even layers whatever it says.
+            // Gemma 2 has a window unless sliding_window is null. layer_types keeps the pattern of pruned models in
+            // recent transformers versions. NOTE: older versions ignore it and window the even layers.
             if (config.slidingWindow() > 0) {
                 json.put("sliding_window", config.slidingWindow());
             } else {

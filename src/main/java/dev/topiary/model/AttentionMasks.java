@@ -51,7 +51,7 @@ final class AttentionMasks {
      * Builds the causal mask for queries at positions {@code start..start+count-1} over keys {@code 0..start+count-1},
      * repeated for the G query heads that share a key/value head. Returns null when nothing is masked.
      *
-     * @param window how many keys up to and including its own position a query sees, or 0 for all
+     * @param window how many keys up to and including its own position a query attends to, or 0 for all
      */
     private NDArray causalMask(int window) {
         int groups = config.queriesPerKeyValueHead();

@@ -27,7 +27,7 @@ public final class FusedProjections {
     }
 
     /**
-     * Where a separate tensor lies inside a fused one.
+     * The position of a separate tensor inside a fused one.
      *
      * @param fusedName the full name of the fused tensor
      * @param firstRow the fused tensor's row that is the part's row 0

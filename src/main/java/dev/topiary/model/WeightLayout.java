@@ -62,7 +62,7 @@ public final class WeightLayout {
 
     /**
      * Returns every tensor name with its shape as the checkpoint files store them: {@link #expected}, with each
-     * group of fused projections replaced by the one tensor that holds their rows, at the place of its first part.
+     * group of fused projections replaced by the one tensor that contains their rows, at the place of its first part.
      */
     public static Map<String, long[]> stored(ModelConfig config) {
         Map<String, long[]> expected = expected(config);

@@ -118,9 +118,9 @@ public final class HfConfigReader {
         String field = gemma && config.hasNonNull("hidden_activation") ? "hidden_activation" : "hidden_act";
         String name = config.path(field).asText(expected.configName());
         if (architecture == Architecture.GEMMA && field.equals("hidden_act") && name.equals("gelu")) {
-            // Gemma 1 configs on the Hub say hidden_act "gelu" and have no hidden_activation. transformers 4.38 to
-            // 4.4x and Google's reference code compute the tanh approximation for them; later transformers
-            // versions compute exact GELU, which differs by less than 1e-3 per neuron.
+            // hidden_act "gelu" without hidden_activation is ambiguous for Gemma 1: transformers versions whose
+            // GemmaMLP reads hidden_activation compute the tanh approximation, and versions whose GemmaMLP reads
+            // hidden_act compute exact GELU. The two differ by at most 4.8e-4 per neuron.
             log.warn("{}: hidden_act 'gelu' without hidden_activation; computing Gemma's gelu_pytorch_tanh",
                     configFile);
             return expected;
@@ -132,7 +132,7 @@ public final class HfConfigReader {
         return expected;
     }
 
-    /** Rejects rotary embeddings on part of each head (Phi-4-mini's partial_rotary_factor 0.75, for example). */
+    /** Rejects rotary embeddings on only part of each head, which partial_rotary_factor below 1.0 asks for. */
     private static void rejectPartialRotary(Path configFile, JsonNode config) throws ModelFormatException {
         JsonNode factor = config.get("partial_rotary_factor");
         if (factor != null && !factor.isNull() && factor.asDouble(0) != 1.0) {

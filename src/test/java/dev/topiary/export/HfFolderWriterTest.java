@@ -76,7 +76,7 @@ class HfFolderWriterTest {
 
     @Test
     void prunedGemma2KeepsEachLayersAttention() throws Exception {
-        // Removing layer 0 of sliding, full, sliding leaves full, sliding: the parity default would say the reverse.
+        // Removing layer 0 of sliding, full, sliding leaves full, sliding: the parity default would give the reverse.
         ModelConfig pruned = typicalConfig(Architecture.GEMMA2).withKeptLayers(48, new int[] {1, 2});
 
         ModelConfig read = roundTrip(pruned);

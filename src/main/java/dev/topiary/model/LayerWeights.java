@@ -29,29 +29,39 @@ record LayerWeights(
     /** Reads the weights of decoder layer {@code layer} onto the device. */
     static LayerWeights read(ModelConfig config, LanguageModel.WeightReader weights, int layer)
             throws ModelFormatException {
-        Architecture architecture = config.architecture();
         NDArray qkvWeight = concatRows(weights, layer, WeightNames.Q_PROJ, WeightNames.K_PROJ, WeightNames.V_PROJ);
         NDArray qkvBias = config.attentionBias()
                 ? concatRows(weights, layer, WeightNames.Q_BIAS, WeightNames.K_BIAS, WeightNames.V_BIAS)
                 : null;
-        boolean headNorms = architecture.normalizesQueriesAndKeys();
-        boolean blockOutputNorms = architecture.normalizesBlockOutputs();
+
+        // Qwen3's per-head norms.
+        boolean headNorms = config.architecture().normalizesQueriesAndKeys();
+        NDArray queryNorm = headNorms ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.Q_NORM)) : null;
+        NDArray keyNorm = headNorms ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.K_NORM)) : null;
+
+        // Gemma 2's norms around the attention and MLP outputs move the MLP input norm to pre_feedforward_layernorm.
+        boolean blockOutputNorms = config.architecture().normalizesBlockOutputs();
+        NDArray attentionOutputNorm = blockOutputNorms
+                ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.POST_ATTENTION_NORM))
+                : null;
+        String mlpInputNorm = blockOutputNorms ? WeightNames.PRE_FEEDFORWARD_NORM : WeightNames.POST_ATTENTION_NORM;
+        NDArray mlpOutputNorm = blockOutputNorms
+                ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.POST_FEEDFORWARD_NORM))
+                : null;
+
         return new LayerWeights(
                 readNorm(config, weights, WeightNames.layer(layer, WeightNames.INPUT_NORM)),
                 qkvWeight,
                 qkvBias,
-                headNorms ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.Q_NORM)) : null,
-                headNorms ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.K_NORM)) : null,
+                queryNorm,
+                keyNorm,
                 weights.read(WeightNames.layer(layer, WeightNames.O_PROJ)),
                 config.attentionOutputBias() ? weights.read(WeightNames.layer(layer, WeightNames.O_BIAS)) : null,
-                blockOutputNorms ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.POST_ATTENTION_NORM))
-                        : null,
-                readNorm(config, weights, WeightNames.layer(layer,
-                        blockOutputNorms ? WeightNames.PRE_FEEDFORWARD_NORM : WeightNames.POST_ATTENTION_NORM)),
+                attentionOutputNorm,
+                readNorm(config, weights, WeightNames.layer(layer, mlpInputNorm)),
                 concatRows(weights, layer, WeightNames.GATE_PROJ, WeightNames.UP_PROJ),
                 weights.read(WeightNames.layer(layer, WeightNames.DOWN_PROJ)),
-                blockOutputNorms ? readNorm(config, weights, WeightNames.layer(layer, WeightNames.POST_FEEDFORWARD_NORM))
-                        : null);
+                mlpOutputNorm);
     }
 
     /**

@@ -4,7 +4,10 @@ package dev.topiary.activations;
 public enum SiteKind {
     /** The residual stream entering the layer, [B, T, D]. */
     RESID_PRE("hook_resid_pre"),
-    /** The attention block's output projection, before the residual add, [B, T, D]. */
+    /**
+     * The attention block's contribution to the residual stream: o_proj's output, after post_attention_layernorm in
+     * Gemma 2, [B, T, D].
+     */
     ATTN_OUT("hook_attn_out"),
     /** MLP neurons: {@code act(gate_proj(x)) * up_proj(x)}, the input of down_proj, [B, T, F]. */
     MLP_POST("mlp.hook_post"),

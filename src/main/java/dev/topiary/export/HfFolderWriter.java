@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.topiary.model.Architecture;
 import dev.topiary.model.Checkpoint;
+import dev.topiary.model.FusedProjections;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.model.ModelFormatException;
 import dev.topiary.model.WeightLayout;
@@ -84,8 +86,9 @@ public final class HfFolderWriter {
         JSON.writeValue(folder.resolve("generation_config.json").toFile(), generationConfigJson(config));
 
         SafetensorsWriter weights = new SafetensorsWriter();
-        for (Map.Entry<String, long[]> tensor : WeightLayout.expected(config).entrySet()) {
-            weights.add(tensor.getKey(), TensorDtype.F32, tensor.getValue(), checkpoint.tensors().read(tensor.getKey()));
+        for (Map.Entry<String, long[]> tensor : WeightLayout.stored(config).entrySet()) {
+            weights.add(tensor.getKey(), TensorDtype.F32, tensor.getValue(),
+                    FusedProjections.readStored(config, checkpoint.tensors(), tensor.getKey()));
         }
         weights.write(folder.resolve("model.safetensors"));
 
@@ -129,17 +132,14 @@ public final class HfFolderWriter {
             scaling.put("original_max_position_embeddings", config.ropeScaling().originalMaxPositionEmbeddings());
         }
         json.put("tie_word_embeddings", config.tieWordEmbeddings());
-        if (config.architecture() != dev.topiary.model.Architecture.QWEN2) {
-            json.put("attention_bias", config.attentionBias());
-            json.put("mlp_bias", false);
+        putAttentionBias(json, config);
+        putSlidingWindow(json, config);
+        putActivation(json, config);
+        if (config.architecture() == Architecture.GEMMA2) {
+            json.put("query_pre_attn_scalar", config.queryPreAttnScalar());
+            putSoftcapping(json, "attn_logit_softcapping", config.attnLogitSoftcapping());
+            putSoftcapping(json, "final_logit_softcapping", config.finalLogitSoftcapping());
         }
-        if (config.slidingWindow() > 0) {
-            json.put("sliding_window", config.slidingWindow());
-            json.put("use_sliding_window", true);
-            // Qwen2 windows only the layers from max_window_layers on, and Topiary windows every layer.
-            json.put("max_window_layers", 0);
-        }
-        json.put("hidden_act", "silu");
         json.put("attention_dropout", 0.0);
         json.put("initializer_range", 0.02);
         if (config.bosTokenId() >= 0) {
@@ -153,7 +153,62 @@ public final class HfFolderWriter {
         return json;
     }
 
-    private static ObjectNode generationConfigJson(ModelConfig config) {
+    /** Writes attention_bias where the architecture's config class has it: not Qwen2 (fixed biases), not Phi-3. */
+    private static void putAttentionBias(ObjectNode json, ModelConfig config) {
+        switch (config.architecture()) {
+            case QWEN2, PHI3 -> { }
+            case LLAMA, MISTRAL -> {
+                json.put("attention_bias", config.attentionBias());
+                json.put("mlp_bias", false);
+            }
+            case QWEN3, GEMMA, GEMMA2 -> json.put("attention_bias", config.attentionBias());
+        }
+    }
+
+    /** Writes the window in the fields each config class reads, so every layer Topiary windows is windowed. */
+    private static void putSlidingWindow(ObjectNode json, ModelConfig config) {
+        Architecture architecture = config.architecture();
+        if (architecture == Architecture.GEMMA2) {
+            // Gemma 2 has a window unless sliding_window is null. layer_types keeps the pattern of pruned models in
+            // recent transformers versions. NOTE: older versions ignore it and window the even layers.
+            if (config.slidingWindow() > 0) {
+                json.put("sliding_window", config.slidingWindow());
+            } else {
+                json.putNull("sliding_window");
+            }
+            ArrayNode layerTypes = json.putArray("layer_types");
+            config.layerTypes().forEach(type -> layerTypes.add(type.configName()));
+            return;
+        }
+        if (config.slidingWindow() == 0 || architecture == Architecture.GEMMA) {
+            return;
+        }
+        json.put("sliding_window", config.slidingWindow());
+        if (architecture == Architecture.QWEN2 || architecture == Architecture.QWEN3) {
+            json.put("use_sliding_window", true);
+            // Qwen windows only the layers from max_window_layers on, and Topiary windows every layer.
+            json.put("max_window_layers", 0);
+        }
+    }
+
+    /** Writes hidden_act, and for Gemma also hidden_activation, which Gemma's config classes prefer. */
+    private static void putActivation(ObjectNode json, ModelConfig config) {
+        json.put("hidden_act", config.hiddenAct().configName());
+        if (config.architecture() == Architecture.GEMMA || config.architecture() == Architecture.GEMMA2) {
+            json.put("hidden_activation", config.hiddenAct().configName());
+        }
+    }
+
+    private static void putSoftcapping(ObjectNode json, String field, double cap) {
+        if (cap > 0) {
+            json.put(field, cap);
+        } else {
+            json.putNull(field);
+        }
+    }
+
+    /** Builds generation_config.json, which carries every end-of-sequence id. */
+    static ObjectNode generationConfigJson(ModelConfig config) {
         ObjectNode json = JSON.createObjectNode();
         if (config.bosTokenId() >= 0) {
             json.put("bos_token_id", config.bosTokenId());

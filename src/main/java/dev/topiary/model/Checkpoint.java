@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * @param source the folder or file the user opened
  * @param format a short description of the format, such as "Hugging Face folder" or "llama2.c checkpoint"
  * @param config the dimensions and options
- * @param tensors the weights under Hugging Face names
+ * @param tensors the weights under the Hugging Face names of {@link WeightLayout#expected}, with fused
+ *     projections already split ({@link FusedProjections})
  * @param tokenizer the tokenizer, or null when the folder has none (ids can still be given directly)
  * @param tokenizerFile the file the tokenizer came from, or null
  */

@@ -1,6 +1,9 @@
 package dev.topiary.model;
 
-/** Hugging Face tensor names of the Llama family, shared by Mistral and Qwen2. */
+/**
+ * Hugging Face tensor names of the Llama decoder, shared by every supported architecture, and the extra names of
+ * Qwen3 (q_norm, k_norm), Gemma 2 (feed-forward norms) and Phi-3 (fused projections).
+ */
 public final class WeightNames {
 
     public static final String EMBED_TOKENS = "model.embed_tokens.weight";
@@ -27,4 +30,17 @@ public final class WeightNames {
     public static final String GATE_PROJ = "mlp.gate_proj.weight";
     public static final String UP_PROJ = "mlp.up_proj.weight";
     public static final String DOWN_PROJ = "mlp.down_proj.weight";
+
+    /** Qwen3's RMSNorm over each query head, [Dh]. */
+    public static final String Q_NORM = "self_attn.q_norm.weight";
+    /** Qwen3's RMSNorm over each key head, [Dh]. */
+    public static final String K_NORM = "self_attn.k_norm.weight";
+    /** Gemma 2's norm of the MLP input; its post_attention_layernorm normalises the attention output instead. */
+    public static final String PRE_FEEDFORWARD_NORM = "pre_feedforward_layernorm.weight";
+    /** Gemma 2's norm of the MLP output, before the residual add. */
+    public static final String POST_FEEDFORWARD_NORM = "post_feedforward_layernorm.weight";
+    /** Phi-3's q_proj, k_proj and v_proj rows in one tensor, [(H + 2 Hkv) Dh, D]. */
+    public static final String QKV_PROJ = "self_attn.qkv_proj.weight";
+    /** Phi-3's gate_proj and up_proj rows in one tensor, [2F, D]. */
+    public static final String GATE_UP_PROJ = "mlp.gate_up_proj.weight";
 }

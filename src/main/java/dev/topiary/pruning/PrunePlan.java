@@ -112,7 +112,7 @@ public record PrunePlan(List<int[]> keptNeurons, Set<Integer> removedLayers) {
 
     /** Returns the config of the pruned model. */
     public ModelConfig apply(ModelConfig config) {
-        return config.withSizes(intermediateSize(), keptLayers().length);
+        return config.withKeptLayers(intermediateSize(), keptLayers());
     }
 
     /** Returns the ablation that previews this plan on the original model. */

@@ -19,10 +19,10 @@ import java.util.Random;
  * Settings and seeded random weights of a tiny Hugging Face model, and the writer of its folder:
  * config.json, optionally generation_config.json, and model.safetensors or shards with an index.
  *
- * <p>Projections are drawn from N(0, 0.2^2), norm weights from 1 + N(0, 0.1^2) and embeddings from
- * N(0, 0.5^2), so attention is neither uniform nor one-hot and the logits spread over a few units. Values are
- * rounded to the storage dtype before anything uses them, so the reference forward pass uses exactly the
- * numbers in the file.
+ * <p>Projections are drawn from N(0, 0.2^2), norm weights from 1 + N(0, 0.1^2) (N(0, 0.1^2) for Gemma, whose
+ * norms multiply by 1 + weight) and embeddings from N(0, 0.5^2), so attention is neither uniform nor one-hot and
+ * the logits spread over a few units. Values are rounded to the storage dtype before anything uses them, so the
+ * reference forward pass uses exactly the numbers in the file.
  */
 public final class TinyHfModel {
 
@@ -46,6 +46,9 @@ public final class TinyHfModel {
     private boolean tieWordEmbeddings;
     private boolean attentionBias;
     private int slidingWindow;
+    private double queryPreAttnScalar;
+    private double attnLogitSoftcapping;
+    private double finalLogitSoftcapping;
     private TensorDtype dtype = TensorDtype.F32;
     private int shards = 1;
     private List<Integer> generationEosTokenIds;
@@ -68,6 +71,47 @@ public final class TinyHfModel {
 
     public static TinyHfModel mistral() {
         return new TinyHfModel("MistralForCausalLM", "mistral");
+    }
+
+    /** Returns a Qwen3 model, with q_norm and k_norm and no biases. */
+    public static TinyHfModel qwen3() {
+        return new TinyHfModel("Qwen3ForCausalLM", "qwen3");
+    }
+
+    /** Returns a Gemma model: scaled embeddings, 1 + weight norms and gelu-tanh. */
+    public static TinyHfModel gemma() {
+        return new TinyHfModel("GemmaForCausalLM", "gemma");
+    }
+
+    /**
+     * Returns a Gemma 2 model. Its config.json has no layer_types, so transformers' default applies: the sliding
+     * window on layers 0, 2, 4, ...
+     */
+    public static TinyHfModel gemma2() {
+        return new TinyHfModel("Gemma2ForCausalLM", "gemma2");
+    }
+
+    /** Returns a Phi-3 model, whose file stores qkv_proj and gate_up_proj. */
+    public static TinyHfModel phi3() {
+        return new TinyHfModel("Phi3ForCausalLM", "phi3");
+    }
+
+    public TinyHfModel numHiddenLayers(int value) {
+        numHiddenLayers = value;
+        return changed();
+    }
+
+    /** Sets Gemma 2's query_pre_attn_scalar; 0 writes head_dim. */
+    public TinyHfModel queryPreAttnScalar(double value) {
+        queryPreAttnScalar = value;
+        return changed();
+    }
+
+    /** Sets Gemma 2's attn_logit_softcapping and final_logit_softcapping; 0 writes null (none). */
+    public TinyHfModel softcapping(double attention, double logits) {
+        attnLogitSoftcapping = attention;
+        finalLogitSoftcapping = logits;
+        return changed();
     }
 
     public TinyHfModel hiddenSize(int value) {
@@ -157,10 +201,26 @@ public final class TinyHfModel {
     /** Returns the settings the reference forward pass needs, derived from these settings, not from config.json. */
     public ReferenceLlama.Config referenceConfig() {
         boolean qkvBias = architecture.equals("Qwen2ForCausalLM") || attentionBias;
-        boolean outputBias = architecture.equals("LlamaForCausalLM") && attentionBias;
+        boolean outputBias = !architecture.equals("Qwen2ForCausalLM") && attentionBias;
+        ReferenceLlama.Variant variant = switch (architecture) {
+            case "Qwen3ForCausalLM" -> ReferenceLlama.Variant.QWEN3;
+            case "Phi3ForCausalLM" -> ReferenceLlama.Variant.PHI3;
+            case "GemmaForCausalLM" -> ReferenceLlama.Variant.GEMMA;
+            case "Gemma2ForCausalLM" -> ReferenceLlama.Variant.gemma2(queryPreAttnScalar(), attnLogitSoftcapping,
+                    finalLogitSoftcapping);
+            default -> ReferenceLlama.Variant.LLAMA;
+        };
         return new ReferenceLlama.Config(hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
                 numKeyValueHeads, headDim(), vocabSize, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings,
-                qkvBias, outputBias, slidingWindow);
+                qkvBias, outputBias, slidingWindow, variant);
+    }
+
+    private double queryPreAttnScalar() {
+        return queryPreAttnScalar > 0 ? queryPreAttnScalar : headDim();
+    }
+
+    private boolean isGemma() {
+        return modelType.startsWith("gemma");
     }
 
     /** Returns the reference forward pass over these weights. */
@@ -188,29 +248,56 @@ public final class TinyHfModel {
         Random random = new Random(seed);
         long qSize = (long) numAttentionHeads * headDim();
         long kvSize = (long) numKeyValueHeads * headDim();
+        double normMean = isGemma() ? 0 : 1;
+        boolean fused = architecture.equals("Phi3ForCausalLM");
         Map<String, Tensor> result = new LinkedHashMap<>();
         result.put("model.embed_tokens.weight", random(random, 0, 0.5, vocabSize, hiddenSize));
         for (int layer = 0; layer < numHiddenLayers; layer++) {
             String prefix = "model.layers." + layer + ".";
-            result.put(prefix + "input_layernorm.weight", random(random, 1, 0.1, hiddenSize));
-            result.put(prefix + "self_attn.q_proj.weight", random(random, 0, 0.2, qSize, hiddenSize));
-            result.put(prefix + "self_attn.k_proj.weight", random(random, 0, 0.2, kvSize, hiddenSize));
-            result.put(prefix + "self_attn.v_proj.weight", random(random, 0, 0.2, kvSize, hiddenSize));
+
+            // Attention block, with Phi-3's q/k/v rows in one qkv_proj.
+            result.put(prefix + "input_layernorm.weight", random(random, normMean, 0.1, hiddenSize));
+            if (fused) {
+                result.put(prefix + "self_attn.qkv_proj.weight",
+                        random(random, 0, 0.2, qSize + 2 * kvSize, hiddenSize));
+            } else {
+                result.put(prefix + "self_attn.q_proj.weight", random(random, 0, 0.2, qSize, hiddenSize));
+                result.put(prefix + "self_attn.k_proj.weight", random(random, 0, 0.2, kvSize, hiddenSize));
+                result.put(prefix + "self_attn.v_proj.weight", random(random, 0, 0.2, kvSize, hiddenSize));
+            }
             if (config.qkvBias()) {
                 result.put(prefix + "self_attn.q_proj.bias", random(random, 0, 0.2, qSize));
                 result.put(prefix + "self_attn.k_proj.bias", random(random, 0, 0.2, kvSize));
                 result.put(prefix + "self_attn.v_proj.bias", random(random, 0, 0.2, kvSize));
             }
+            if (config.variant().headNorms()) {
+                result.put(prefix + "self_attn.q_norm.weight", random(random, 1, 0.1, headDim()));
+                result.put(prefix + "self_attn.k_norm.weight", random(random, 1, 0.1, headDim()));
+            }
             result.put(prefix + "self_attn.o_proj.weight", random(random, 0, 0.2, hiddenSize, qSize));
             if (config.outputBias()) {
                 result.put(prefix + "self_attn.o_proj.bias", random(random, 0, 0.2, hiddenSize));
             }
-            result.put(prefix + "post_attention_layernorm.weight", random(random, 1, 0.1, hiddenSize));
-            result.put(prefix + "mlp.gate_proj.weight", random(random, 0, 0.2, intermediateSize, hiddenSize));
-            result.put(prefix + "mlp.up_proj.weight", random(random, 0, 0.2, intermediateSize, hiddenSize));
+
+            // MLP block, with Phi-3's gate/up rows in one gate_up_proj and Gemma 2's extra norms.
+            result.put(prefix + "post_attention_layernorm.weight", random(random, normMean, 0.1, hiddenSize));
+            if (config.variant().blockOutputNorms()) {
+                result.put(prefix + "pre_feedforward_layernorm.weight", random(random, normMean, 0.1, hiddenSize));
+            }
+            if (fused) {
+                result.put(prefix + "mlp.gate_up_proj.weight",
+                        random(random, 0, 0.2, 2L * intermediateSize, hiddenSize));
+            } else {
+                result.put(prefix + "mlp.gate_proj.weight", random(random, 0, 0.2, intermediateSize, hiddenSize));
+                result.put(prefix + "mlp.up_proj.weight", random(random, 0, 0.2, intermediateSize, hiddenSize));
+            }
             result.put(prefix + "mlp.down_proj.weight", random(random, 0, 0.2, hiddenSize, intermediateSize));
+            if (config.variant().blockOutputNorms()) {
+                result.put(prefix + "post_feedforward_layernorm.weight", random(random, normMean, 0.1, hiddenSize));
+            }
         }
-        result.put("model.norm.weight", random(random, 1, 0.1, hiddenSize));
+
+        result.put("model.norm.weight", random(random, normMean, 0.1, hiddenSize));
         if (!tieWordEmbeddings) {
             result.put("lm_head.weight", random(random, 0, 0.2, vocabSize, hiddenSize));
         }
@@ -262,21 +349,41 @@ public final class TinyHfModel {
             scaling.put("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings());
         }
         json.put("tie_word_embeddings", tieWordEmbeddings);
-        if (architecture.equals("LlamaForCausalLM")) {
-            json.put("attention_bias", attentionBias);
-        }
-        if (architecture.equals("MistralForCausalLM")) {
-            if (slidingWindow > 0) {
-                json.put("sliding_window", slidingWindow);
-            } else {
-                json.putNull("sliding_window");
+        switch (architecture) {
+            case "LlamaForCausalLM" -> json.put("attention_bias", attentionBias);
+            case "MistralForCausalLM", "Phi3ForCausalLM" -> {
+                if (slidingWindow > 0) {
+                    json.put("sliding_window", slidingWindow);
+                } else {
+                    json.putNull("sliding_window");
+                }
             }
+            case "Qwen2ForCausalLM" -> {
+                json.put("use_sliding_window", false);
+                json.put("sliding_window", 4096);
+            }
+            case "Qwen3ForCausalLM" -> {
+                json.put("attention_bias", attentionBias);
+                json.put("use_sliding_window", false);
+                json.put("sliding_window", 4096);
+                json.put("max_window_layers", 28);
+            }
+            case "GemmaForCausalLM" -> json.put("attention_bias", attentionBias);
+            case "Gemma2ForCausalLM" -> {
+                json.put("attention_bias", attentionBias);
+                json.put("sliding_window", slidingWindow);
+                json.put("query_pre_attn_scalar", queryPreAttnScalar());
+                putCap(json, "attn_logit_softcapping", attnLogitSoftcapping);
+                putCap(json, "final_logit_softcapping", finalLogitSoftcapping);
+            }
+            default -> throw new IllegalStateException("no config.json fields for " + architecture);
         }
-        if (architecture.equals("Qwen2ForCausalLM")) {
-            json.put("use_sliding_window", false);
-            json.put("sliding_window", 4096);
+        if (isGemma()) {
+            json.put("hidden_act", "gelu_pytorch_tanh");
+            json.put("hidden_activation", "gelu_pytorch_tanh");
+        } else {
+            json.put("hidden_act", "silu");
         }
-        json.put("hidden_act", "silu");
         json.put("bos_token_id", 1);
         json.put("eos_token_id", 2);
         String torchDtype = switch (dtype) {
@@ -286,6 +393,14 @@ public final class TinyHfModel {
         };
         json.put("torch_dtype", torchDtype);
         return json;
+    }
+
+    private static void putCap(ObjectNode json, String field, double cap) {
+        if (cap > 0) {
+            json.put(field, cap);
+        } else {
+            json.putNull(field);
+        }
     }
 
     /** Writes config.json, generation_config.json when set, and the weights into {@code folder}. */

@@ -2,6 +2,7 @@ package dev.topiary.model.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.topiary.model.Checkpoint;
+import dev.topiary.model.FusedProjections;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.model.ModelFormatException;
 import dev.topiary.model.TensorSource;
@@ -62,7 +63,8 @@ public final class HfCheckpoint {
             log.info("Opened {} folder {} ({} layers, hidden {}, vocab {}, {} weights)",
                     config.architecture().hfClassName(), folder, config.numHiddenLayers(), config.hiddenSize(),
                     config.vocabSize(), tensors.dtypeOf(WeightNames.EMBED_TOKENS));
-            return new Checkpoint(folder, "Hugging Face folder", config, tensors, tokenizer, tokenizerFile);
+            return new Checkpoint(folder, "Hugging Face folder", config, FusedProjections.split(config, tensors),
+                    tokenizer, tokenizerFile);
         } catch (ModelFormatException | RuntimeException e) {
             tensors.close();
             throw e;
@@ -109,7 +111,7 @@ public final class HfCheckpoint {
     }
 
     private static void reportUnused(ModelConfig config, TensorSource tensors) {
-        Set<String> expected = WeightLayout.expected(config).keySet();
+        Set<String> expected = WeightLayout.stored(config).keySet();
         List<String> unused = tensors.names().stream()
                 .filter(name -> !expected.contains(name))
                 // transformers stores a redundant lm_head next to tied embeddings in some exports.

@@ -60,6 +60,40 @@ class HfCheckpointTest {
     }
 
     @Test
+    void rejectsPhi3WithSeparateProjections() throws Exception {
+        // A Phi-3 folder must store qkv_proj as transformers' Phi3Attention does; split q/k/v names do not load.
+        TinyHfModel tiny = TinyHfModel.phi3().numKeyValueHeads(2);
+        Map<String, TinyHfModel.Tensor> tensors = new LinkedHashMap<>(tiny.tensors());
+        String fused = "model.layers.0.self_attn.qkv_proj.weight";
+        tensors.remove(fused);
+        tensors.put("model.layers.0.self_attn.q_proj.weight", new TinyHfModel.Tensor(new long[] {32, 32},
+                new float[32 * 32]));
+        TinyHfModel.writeConfig(folder, tiny.configJson());
+        tiny.writeWeights(folder, tensors);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, () -> HfCheckpoint.read(folder));
+
+        assertEquals(folder.resolve("config.json"), error.file());
+        assertTrue(error.getMessage().contains("tensor '" + fused + "' is missing"), error.getMessage());
+        assertTrue(error.getMessage().contains("Phi3ForCausalLM"), error.getMessage());
+    }
+
+    @Test
+    void rejectsPhi3FusedProjectionWithWrongShape() throws Exception {
+        TinyHfModel tiny = TinyHfModel.phi3().numKeyValueHeads(2);
+        Map<String, TinyHfModel.Tensor> tensors = new LinkedHashMap<>(tiny.tensors());
+        String name = "model.layers.1.mlp.gate_up_proj.weight";
+        tensors.put(name, new TinyHfModel.Tensor(new long[] {48, 32}, new float[48 * 32]));
+        TinyHfModel.writeConfig(folder, tiny.configJson());
+        tiny.writeWeights(folder, tensors);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, () -> HfCheckpoint.read(folder));
+
+        assertTrue(error.getMessage().contains("tensor '" + name + "' has shape [48, 32]"), error.getMessage());
+        assertTrue(error.getMessage().contains("config.json implies [96, 32]"), error.getMessage());
+    }
+
+    @Test
     void rejectsUnknownDtypeOnWeight() throws Exception {
         for (String dtype : new String[] {"F8_E4M3", "I64"}) {
             Path model = TinyHfModel.llama().write(folder.resolve(dtype));

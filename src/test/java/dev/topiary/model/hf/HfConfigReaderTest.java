@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.topiary.model.Architecture;
+import dev.topiary.model.HiddenActivation;
+import dev.topiary.model.LayerType;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.model.ModelFormatException;
 import dev.topiary.model.ReferenceLlama;
@@ -127,8 +129,8 @@ class HfConfigReaderTest {
 
         assertEquals(configFile, error.file());
         assertTrue(error.getMessage().contains("'GPT2LMHeadModel' is not supported"), error.getMessage());
-        assertTrue(error.getMessage().contains("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM"),
-                error.getMessage());
+        assertTrue(error.getMessage().contains("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, "
+                + "Qwen3ForCausalLM, GemmaForCausalLM, Gemma2ForCausalLM, Phi3ForCausalLM"), error.getMessage());
     }
 
     @Test
@@ -215,5 +217,220 @@ class HfConfigReaderTest {
         ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
 
         assertTrue(error.getMessage().contains("rope_scaling of type 'linear' is not supported"), error.getMessage());
+    }
+
+    @Test
+    void mapsGemmaFields() throws Exception {
+        ObjectNode json = TinyHfModel.gemma().numKeyValueHeads(1).headDim(16).configJson();
+        json.remove("tie_word_embeddings");
+        json.put("sliding_window", 3);
+        writeConfig(json);
+
+        ModelConfig config = read();
+
+        assertEquals(Architecture.GEMMA, config.architecture());
+        assertEquals(16, config.headDim());
+        assertTrue(config.tieWordEmbeddings(), "GemmaConfig ties embeddings by default");
+        assertEquals(HiddenActivation.GELU_PYTORCH_TANH, config.hiddenAct());
+        assertEquals(0, config.slidingWindow(), "transformers' Gemma has no sliding window");
+        assertEquals(16, config.queryPreAttnScalar());
+        assertEquals(0, config.attnLogitSoftcapping());
+        assertEquals(0, config.finalLogitSoftcapping());
+    }
+
+    @Test
+    void gemmaDefaultsHeadDimTo256() throws Exception {
+        ObjectNode json = TinyHfModel.gemma().configJson();
+        json.remove("head_dim");
+        writeConfig(json);
+
+        assertEquals(256, read().headDim(), "GemmaConfig's default, not hidden_size / num_attention_heads");
+    }
+
+    @Test
+    void readsGemma1GeluAsTanhApproximation() throws Exception {
+        ObjectNode json = TinyHfModel.gemma().configJson();
+        json.remove("hidden_activation");
+        json.put("hidden_act", "gelu");
+        writeConfig(json);
+
+        assertEquals(HiddenActivation.GELU_PYTORCH_TANH, read().hiddenAct());
+    }
+
+    @Test
+    void rejectsExactGeluForGemma2() throws Exception {
+        ObjectNode json = TinyHfModel.gemma2().configJson();
+        json.put("hidden_activation", "gelu");
+        Path configFile = writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("hidden_activation is 'gelu'"), error.getMessage());
+        assertTrue(error.getMessage().contains("uses gelu_pytorch_tanh"), error.getMessage());
+    }
+
+    @Test
+    void rejectsSiluForGemma() throws Exception {
+        ObjectNode json = TinyHfModel.gemma().configJson();
+        json.remove("hidden_activation");
+        json.put("hidden_act", "silu");
+        writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertTrue(error.getMessage().contains("hidden_act is 'silu'"), error.getMessage());
+    }
+
+    @Test
+    void mapsGemma2Fields() throws Exception {
+        writeConfig(TinyHfModel.gemma2().numHiddenLayers(3).headDim(16).slidingWindow(5).queryPreAttnScalar(24)
+                .softcapping(50, 30).configJson());
+
+        ModelConfig config = read();
+
+        assertEquals(Architecture.GEMMA2, config.architecture());
+        assertEquals(5, config.slidingWindow());
+        assertEquals(List.of(LayerType.SLIDING_ATTENTION, LayerType.FULL_ATTENTION, LayerType.SLIDING_ATTENTION),
+                config.layerTypes(), "transformers windows layers 0, 2, 4, ... when layer_types is absent");
+        assertTrue(config.isSlidingWindowLayer(0));
+        assertFalse(config.isSlidingWindowLayer(1));
+        assertEquals(24, config.queryPreAttnScalar());
+        assertEquals(50, config.attnLogitSoftcapping());
+        assertEquals(30, config.finalLogitSoftcapping());
+        assertEquals(HiddenActivation.GELU_PYTORCH_TANH, config.hiddenAct());
+    }
+
+    @Test
+    void gemma2AppliesTransformersDefaults() throws Exception {
+        ObjectNode json = TinyHfModel.gemma2().headDim(16).configJson();
+        for (String field : new String[] {"sliding_window", "query_pre_attn_scalar", "attn_logit_softcapping",
+                "final_logit_softcapping", "tie_word_embeddings"}) {
+            json.remove(field);
+        }
+        writeConfig(json);
+
+        ModelConfig config = read();
+
+        assertEquals(4096, config.slidingWindow());
+        assertEquals(256, config.queryPreAttnScalar());
+        assertEquals(50, config.attnLogitSoftcapping());
+        assertEquals(30, config.finalLogitSoftcapping());
+        assertTrue(config.tieWordEmbeddings());
+    }
+
+    @Test
+    void gemma2NullCapsMeanNoCapping() throws Exception {
+        writeConfig(TinyHfModel.gemma2().headDim(16).softcapping(0, 0).configJson());
+
+        ModelConfig config = read();
+
+        assertEquals(0, config.attnLogitSoftcapping());
+        assertEquals(0, config.finalLogitSoftcapping());
+    }
+
+    @Test
+    void gemma2FollowsLayerTypes() throws Exception {
+        ObjectNode json = TinyHfModel.gemma2().numHiddenLayers(3).headDim(16).slidingWindow(5).configJson();
+        json.putArray("layer_types").add("full_attention").add("sliding_attention").add("sliding_attention");
+        writeConfig(json);
+
+        assertEquals(List.of(LayerType.FULL_ATTENTION, LayerType.SLIDING_ATTENTION, LayerType.SLIDING_ATTENTION),
+                read().layerTypes());
+    }
+
+    @Test
+    void rejectsInvalidGemma2LayerTypes() throws Exception {
+        ObjectNode json = TinyHfModel.gemma2().numHiddenLayers(3).headDim(16).slidingWindow(5).configJson();
+        json.putArray("layer_types").add("full_attention").add("sliding_attention");
+        Path configFile = writeConfig(json);
+
+        ModelFormatException tooShort = assertThrows(ModelFormatException.class, this::read);
+        assertEquals(configFile, tooShort.file());
+        assertTrue(tooShort.getMessage().contains("layer_types must list one entry per layer (3)"),
+                tooShort.getMessage());
+
+        json.putArray("layer_types").add("full_attention").add("chunked_attention").add("full_attention");
+        writeConfig(json);
+        ModelFormatException unknown = assertThrows(ModelFormatException.class, this::read);
+        assertTrue(unknown.getMessage().contains("layer_types contains 'chunked_attention'"), unknown.getMessage());
+    }
+
+    @Test
+    void mapsQwen3Fields() throws Exception {
+        ObjectNode json = TinyHfModel.qwen3().numKeyValueHeads(2).configJson();
+        writeConfig(json);
+        ModelConfig config = read();
+        assertEquals(Architecture.QWEN3, config.architecture());
+        assertFalse(config.attentionBias(), "Qwen3 has no q/k/v biases unless attention_bias is set");
+        assertEquals(0, config.slidingWindow(), "use_sliding_window is false");
+        assertEquals(HiddenActivation.SILU, config.hiddenAct());
+
+        json.remove("head_dim");
+        json.put("attention_bias", true);
+        writeConfig(json);
+        ModelConfig defaults = read();
+        assertEquals(128, defaults.headDim(), "Qwen3Config's default head_dim");
+        assertTrue(defaults.attentionBias());
+        assertTrue(defaults.attentionOutputBias(), "Qwen3 attention gives o_proj a bias too, like Llama");
+    }
+
+    @Test
+    void mapsPhi3Fields() throws Exception {
+        ObjectNode json = TinyHfModel.phi3().numKeyValueHeads(2).slidingWindow(7).configJson();
+        json.put("attention_bias", true);
+        json.remove("rms_norm_eps");
+        writeConfig(json);
+
+        ModelConfig config = read();
+
+        assertEquals(Architecture.PHI3, config.architecture());
+        assertEquals(7, config.slidingWindow());
+        assertTrue(config.isSlidingWindowLayer(1), "Phi-3 windows every layer");
+        assertFalse(config.attentionBias(), "Phi-3's projections have no biases, whatever attention_bias says");
+        assertEquals(1e-5, config.rmsNormEps(), "Phi3Config's default");
+        assertEquals(8, config.headDim(), "hidden_size / num_attention_heads without head_dim");
+    }
+
+    @Test
+    void rejectsPhi3LongRopeNamingItsType() throws Exception {
+        for (String type : new String[] {"longrope", "su", "llama3"}) {
+            ObjectNode json = TinyHfModel.phi3().configJson();
+            ObjectNode scaling = json.putObject("rope_scaling").put("type", type);
+            scaling.putArray("short_factor").add(1.0);
+            scaling.putArray("long_factor").add(2.0);
+            Path configFile = writeConfig(json);
+
+            ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+            assertEquals(configFile, error.file());
+            assertTrue(error.getMessage().contains("rope_scaling of type '" + type + "' is not supported for "
+                    + "Phi3ForCausalLM"), error.getMessage());
+        }
+    }
+
+    @Test
+    void acceptsPhi3DefaultRopeScaling() throws Exception {
+        ObjectNode json = TinyHfModel.phi3().configJson();
+        json.putObject("rope_scaling").put("rope_type", "default");
+        writeConfig(json);
+
+        assertNull(read().ropeScaling());
+    }
+
+    @Test
+    void rejectsPartialRotaryFactor() throws Exception {
+        ObjectNode json = TinyHfModel.phi3().configJson();
+        json.put("partial_rotary_factor", 0.75);
+        Path configFile = writeConfig(json);
+
+        ModelFormatException error = assertThrows(ModelFormatException.class, this::read);
+
+        assertEquals(configFile, error.file());
+        assertTrue(error.getMessage().contains("partial_rotary_factor=0.75 is not supported"), error.getMessage());
+
+        json.put("partial_rotary_factor", 1.0);
+        writeConfig(json);
+        assertEquals(Architecture.PHI3, read().architecture(), "a factor of 1.0 rotates every dimension");
     }
 }

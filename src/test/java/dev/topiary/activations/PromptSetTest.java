@@ -100,7 +100,7 @@ class PromptSetTest {
     @Test
     void shippedSetsLoad() throws Exception {
         try (var files = Files.list(Path.of("sample-prompts"))) {
-            for (Path file : files.toList()) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
                 PromptSet set = PromptSet.read(file);
                 assertTrue(set.size() >= 8, file + " has " + set.size() + " prompts");
             }

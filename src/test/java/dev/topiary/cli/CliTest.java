@@ -255,7 +255,7 @@ class CliTest {
         assertEquals(0, run("prune", "--model", original, "--out", pruned.toString(), "--mlp-percent", "50").code());
 
         Result result = run("eval", "--model", original, "--model", pruned.toString(), "--data",
-                "sample-prompts/stories.txt", "--task", "sample-prompts/story-endings.jsonl", "--reference", original,
+                "sample-prompts/stories.txt", "--task", "sample-prompts/tasks/story-endings.jsonl", "--reference", original,
                 "--speed-tokens", "8", "--json");
 
         assertEquals(0, result.code(), result.err());

@@ -131,7 +131,7 @@ class EvaluationTest {
 
     @Test
     void storyEndingsAboveChance() throws Exception {
-        ChoiceTask task = ChoiceTask.read(Path.of("sample-prompts/story-endings.jsonl"));
+        ChoiceTask task = ChoiceTask.read(Path.of("sample-prompts/tasks/story-endings.jsonl"));
 
         ChoiceScorer.Result result = engine.call(manager -> ChoiceScorer.score(model, task, (done, total) -> { },
                 () -> false));

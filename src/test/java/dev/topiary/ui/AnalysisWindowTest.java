@@ -65,6 +65,7 @@ class AnalysisWindowTest {
     /** Generous: the first test in a fresh JVM also starts the PyTorch engine. */
     private static final long TIMEOUT_SECONDS = 90;
     private static final Path STORIES = Path.of("sample-prompts/stories.txt");
+    private static final int STORY_COUNT = countPrompts(STORIES);
 
     private MainWindow window;
 
@@ -100,9 +101,10 @@ class AnalysisWindowTest {
 
         assertEquals(5, heatmap.rows());
         assertEquals(172, heatmap.columns());
-        assertEquals(8, analysis.info().promptsDone());
+        assertEquals(STORY_COUNT, analysis.info().promptsDone());
         assertFalse(analysis.info().partial());
-        assertEquals(String.format(Locale.ROOT, "Captured 8 prompts of stories (%,d tokens)", analysis.info().tokens()),
+        assertEquals(String.format(Locale.ROOT, "Captured %d prompts of stories (%,d tokens)", STORY_COUNT,
+                analysis.info().tokens()),
                 text(robot, "#jobMessage"));
         assertFalse(robot.lookup("#analysisPlaceholder").queryAs(Label.class).isVisible());
         assertHeatmapShows(heatmap, analysis, NeuronMetric.MEAN_ABS);
@@ -189,7 +191,7 @@ class AnalysisWindowTest {
         assertEquals(List.of("Layer 2: 1 neuron (" + neuron + ")"), selectionList.getItems());
 
         // The histogram, the weight norms and the token chips arrive from background jobs.
-        waitUntil(() -> text(robot, "#sampleStatus").contains("tokens of the first 8 prompts"));
+        waitUntil(() -> text(robot, "#sampleStatus").contains("tokens of the first " + STORY_COUNT + " prompts"));
         assertNotEquals("\u2013", text(robot, "#gateNorm"));
         assertNotEquals("\u2013", text(robot, "#downNorm"));
         assertTrue(robot.lookup("#neuronHistogram").query().isVisible());
@@ -272,7 +274,7 @@ class AnalysisWindowTest {
         robot.clickOn("#captureButton");
         waitUntil(() -> !window.viewModel().busyProperty().get()
                 && window.viewModel().analysis().analysisProperty().get() != partial);
-        assertEquals(8, window.viewModel().analysis().analysisProperty().get().info().promptsDone());
+        assertEquals(STORY_COUNT, window.viewModel().analysis().analysisProperty().get().info().promptsDone());
     }
 
     @Test
@@ -315,7 +317,7 @@ class AnalysisWindowTest {
             assertHeatmapShows(heatmap(robot), captured, metric);
         }
         assertEquals(captured.topExamples().of(4, 100), reopened.topExamples().of(4, 100));
-        assertEquals(8, window.viewModel().analysis().tokens().choices().size());
+        assertEquals(STORY_COUNT, window.viewModel().analysis().tokens().choices().size());
 
         // Saving again into the same folder is refused with a dialog that names it.
         robot.interact(() -> window.viewModel().analysisCommands().saveAnalysis(folder));
@@ -348,7 +350,7 @@ class AnalysisWindowTest {
                 text(robot, "#neuronTitle"));
         assertEquals("\u2013", text(robot, "#gateNorm"));
         assertEquals(expected, window.viewModel().analysis().tokens().statusProperty().get());
-        assertEquals(8, window.viewModel().analysis().tokens().choices().size());
+        assertEquals(STORY_COUNT, window.viewModel().analysis().tokens().choices().size());
     }
 
     private ActivationAnalysis openModelAndCapture(FxRobot robot, Path prompts) throws TimeoutException {
@@ -439,5 +441,13 @@ class AnalysisWindowTest {
 
     private static String text(FxRobot robot, String query) {
         return robot.lookup(query).queryAs(Label.class).getText();
+    }
+
+    private static int countPrompts(Path file) {
+        try {
+            return (int) Files.readAllLines(file).stream().filter(line -> !line.isBlank()).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

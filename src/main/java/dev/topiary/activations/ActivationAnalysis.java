@@ -151,13 +151,22 @@ public record ActivationAnalysis(AnalysisInfo info, NeuronStatistics neurons, La
             throw new IOException(summaryFile + " was written by a newer Topiary (format version "
                     + summary.path("version").asInt() + "); update Topiary to read it.");
         }
-        AnalysisInfo info = JSON.treeToValue(summary.get("info"), AnalysisInfo.class);
-        int layerCount = summary.path("layers").asInt();
-        int neuronCount = summary.path("neurons_per_layer").asInt();
-        NeuronStatistics neurons = readNeuronCsv(folder.resolve(NEURONS), info, layerCount, neuronCount);
-        LayerStatistics layers = readLayers(summary, info, layerCount);
-        TopExamples top = readTopExamples(folder.resolve(TOP_EXAMPLES), info, layerCount, neuronCount);
-        return new ActivationAnalysis(info, neurons, layers, top);
+        try {
+            AnalysisInfo info = JSON.treeToValue(summary.get("info"), AnalysisInfo.class);
+            int layerCount = summary.path("layers").asInt();
+            int neuronCount = summary.path("neurons_per_layer").asInt();
+            if (info == null || layerCount < 1 || neuronCount < 1) {
+                throw new IOException(summaryFile + " has no valid \"info\", \"layers\" or \"neurons_per_layer\"; "
+                        + "the analysis folder is damaged.");
+            }
+            NeuronStatistics neurons = readNeuronCsv(folder.resolve(NEURONS), info, layerCount, neuronCount);
+            LayerStatistics layers = readLayers(summary, info, layerCount);
+            TopExamples top = readTopExamples(folder.resolve(TOP_EXAMPLES), info, layerCount, neuronCount);
+            return new ActivationAnalysis(info, neurons, layers, top);
+        } catch (RuntimeException e) {
+            // A hand-edited or truncated file: a number that does not parse, an index out of range.
+            throw new IOException(folder + " is not a valid analysis folder (" + e + "); save the analysis again.", e);
+        }
     }
 
     private static NeuronStatistics readNeuronCsv(Path file, AnalysisInfo info, int layerCount, int neuronCount)

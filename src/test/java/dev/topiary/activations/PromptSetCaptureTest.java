@@ -208,6 +208,17 @@ class PromptSetCaptureTest {
     }
 
     @Test
+    void damagedAnalysisFolderGivesIoError(@TempDir Path temp) throws Exception {
+        Path folder = capture(4).save(temp.resolve("analysis"));
+        java.nio.file.Files.writeString(folder.resolve("neurons.csv"), "layer,neuron,mean\n0,zero,abc\n");
+
+        java.io.IOException error = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ActivationAnalysis.load(folder));
+
+        assertTrue(error.getMessage().contains(folder.toString()), error.getMessage());
+    }
+
+    @Test
     void neuronValuesCoverEveryToken() {
         ActivationAnalysis analysis = capture(4);
 

@@ -10,6 +10,9 @@ import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.Checkpoint;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.SyntheticCheckpoint;
+import dev.topiary.ui.activations.HeatmapMatrix;
+import dev.topiary.ui.activations.HeatmapPixels;
+import dev.topiary.ui.activations.ValueScale;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -130,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("decode_fraction_of_bandwidth", decodeRate * decodeBytes / limits.bytesPerSecond());
             result.put("prefill_flops_per_token_mflop", prefillFlops / 1e6);
             result.put("prefill_fraction_of_matmul", prefillRate * prefillFlops / limits.flopsPerSecond());
+            result.put("heatmap_render_ms_30x8192", heatmapRenderMillis());
             if (capturePrompts > 0) {
                 result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
             }
@@ -149,6 +153,28 @@ final class BenchCommand implements Callable<Integer> {
         try (Checkpoint checkpoint = SyntheticCheckpoint.create(synthetic, 1234)) {
             return LanguageModel.load(engine, checkpoint);
         }
+    }
+
+    /**
+     * Times the rendering of a 30 layer x 8192 neuron heatmap to a 1200 x 600 pixel image, the window's redraw
+     * work apart from handing the pixels to JavaFX; median of 10 runs after 3 warm-up runs.
+     */
+    private static double heatmapRenderMillis() {
+        java.util.Random random = new java.util.Random(1);
+        float[] values = new float[30 * 8192];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        HeatmapMatrix matrix = new HeatmapMatrix(30, 8192, values, ValueScale.SIGNED, "a");
+        double[] millis = new double[10];
+        for (int run = -3; run < millis.length; run++) {
+            long started = System.nanoTime();
+            HeatmapPixels.render(matrix, 1200, 600);
+            if (run >= 0) {
+                millis[run] = (System.nanoTime() - started) / 1e6;
+            }
+        }
+        return SpeedProbe.median(millis);
     }
 
     /** Runs one forward pass over the prompt capturing MLP neurons, as the window's Run does. */

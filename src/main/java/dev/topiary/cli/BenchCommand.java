@@ -56,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Capture batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--pulse", description = "Also measure the longest JavaFX pulse gap during a capture of "
+            + "--capture-prompts prompts (needs a display or Xvfb).")
+    boolean pulse;
+
     @Option(names = "--prompt", defaultValue = "Once upon a time, there was a little girl",
             description = "The prompt (default: \"${DEFAULT-VALUE}\").")
     String prompt;
@@ -136,6 +140,10 @@ final class BenchCommand implements Callable<Integer> {
             result.put("heatmap_render_ms_30x8192", heatmapRenderMillis());
             if (capturePrompts > 0) {
                 result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
+                if (pulse) {
+                    result.putAll(PulseBenchmark.run(engine, model, dev.topiary.activations.PromptSet.read(promptFile),
+                            capturePrompts, batchSize));
+                }
             }
             print(result);
         }

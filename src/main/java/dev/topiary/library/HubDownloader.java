@@ -114,12 +114,12 @@ public final class HubDownloader {
             List<String> files = new ArrayList<>();
             json.path("siblings").forEach(sibling -> files.add(sibling.path("rfilename").asText()));
             if (commit.isEmpty()) {
-                throw new HubException("The Hub's answer for " + repoId + "@" + revision + " has no commit sha; "
+                throw new HubException("The Hub's response for " + repoId + "@" + revision + " has no commit sha; "
                         + "check HF_ENDPOINT (" + endpoint + ").");
             }
             return new RepoInfo(commit, files);
         } catch (IOException e) {
-            throw new HubException("The Hub's answer for " + repoId + "@" + revision + " is not valid JSON; check "
+            throw new HubException("The Hub's response for " + repoId + "@" + revision + " is not valid JSON; check "
                     + "HF_ENDPOINT (" + endpoint + ").", e);
         }
     }

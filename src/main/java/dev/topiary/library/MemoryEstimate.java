@@ -3,10 +3,9 @@ package dev.topiary.library;
 import dev.topiary.model.ModelConfig;
 
 /**
- * Estimated memory a model needs on its device, in bytes. Estimates, not measurements: weights and optimizer
- * state are exact products of the shapes; activations are the largest working set of one forward (inference,
- * capture) or all saved activations of a forward for the backward pass (training), which frameworks can only
- * bound loosely.
+ * Estimated memory a model needs on its device, in bytes. Weights and optimizer state are exact products of
+ * the shapes. Activations are estimates: the largest working set of one forward pass for inference and capture,
+ * and all activations a forward pass saves for the backward pass for training.
  *
  * @param weights parameters x bytes per element
  * @param inference weights, the KV cache for {@code batch x sequence} tokens, and one layer's working set plus

@@ -3,7 +3,7 @@ package dev.topiary.library;
 import java.nio.file.Path;
 
 /**
- * A model the library knows about.
+ * One model of the library.
  *
  * @param name the display name: a models.cfg section, a Hub repo id, or a file or folder name
  * @param origin where the entry comes from
@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public record ModelEntry(String name, Origin origin, Path path, String repoId, String revision, Path tokenizer,
         String note) {
 
-    /** Where an entry comes from. */
+    /** The source of an entry. */
     public enum Origin {
         /** A section of models.cfg. */
         CONFIGURED,

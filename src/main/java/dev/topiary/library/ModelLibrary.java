@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every model Topiary knows about: the sections of {@code models.cfg} in the working folder, overridden by a
+ * All models available to Topiary: the sections of {@code models.cfg} in the working folder, overridden by a
  * user copy of the same name in the user folder, the snapshots of the Hugging Face cache, and recent models.
  */
 public final class ModelLibrary {

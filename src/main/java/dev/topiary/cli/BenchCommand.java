@@ -126,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("prefill_tokens_per_second_median", SpeedProbe.median(prefillPerSecond));
             result.put("decode_tokens_per_second_median", SpeedProbe.median(decodePerSecond));
             result.put("decode_ms_per_token_median", 1000.0 / SpeedProbe.median(decodePerSecond));
-            MachineLimits.Limits limits = engine.call(manager -> MachineLimits.measure(manager, 256L << 20, 1024, 5));
+            MachineLimits.Limits limits = engine.call(manager -> MachineLimits.measure(manager, 512L << 20, 1024, 5));
             double decodeBytes = MachineLimits.decodeBytesPerToken(model.config(), 4, promptTokens.length + tokens / 2);
             double prefillFlops = MachineLimits.forwardFlopsPerToken(model.config(), promptTokens.length / 2);
             double decodeRate = SpeedProbe.median(decodePerSecond);

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.topiary.model.ModelConfig;
 
 /**
- * Measures the limits a run is compared against, through the same engine the model uses: memory bandwidth as a
- * large array copy (bytes read plus bytes written per second) and float32 matrix-multiply throughput as a large
- * square matmul. Also the work per token of a model, so that speeds become fractions of those limits. Call on the
+ * Measures the limits a run is compared against, through the same engine the model uses: memory read bandwidth
+ * as the sum of a large array (decode reads its weights once per token and writes little, so a read-only
+ * measure fits it better than a copy) and float32 matrix-multiply throughput as a large square matmul. Also the work per token of a model, so that speeds become fractions of those limits. Call on the
  * engine thread.
  */
 public final class MachineLimits {
@@ -20,23 +20,23 @@ public final class MachineLimits {
     /** Bandwidth in bytes per second and matmul throughput in FLOP per second, medians of several runs. */
     public record Limits(double bytesPerSecond, double flopsPerSecond) {}
 
-    /** Measures both limits with a copy of {@code copyBytes} and a square matmul of side {@code matmulSize}. */
-    public static Limits measure(NDManager manager, long copyBytes, int matmulSize, int runs) {
+    /** Measures both limits with a sum over {@code arrayBytes} and a square matmul of side {@code matmulSize}. */
+    public static Limits measure(NDManager manager, long arrayBytes, int matmulSize, int runs) {
         double[] bandwidth = new double[runs];
         double[] throughput = new double[runs];
         try (NDScope scope = new NDScope()) {
-            NDArray source = manager.ones(new Shape(copyBytes / 4), DataType.FLOAT32);
+            NDArray source = manager.ones(new Shape(arrayBytes / 4), DataType.FLOAT32);
             NDArray left = manager.randomUniform(-1, 1, new Shape(matmulSize, matmulSize));
             NDArray right = manager.randomUniform(-1, 1, new Shape(matmulSize, matmulSize));
-            source.duplicate().close();
+            source.sum().close();
             left.matMul(right).close();
             for (int run = 0; run < runs; run++) {
                 long started = System.nanoTime();
-                NDArray copy = source.duplicate();
-                copy.getFloat(0); // waits for the copy on devices that run asynchronously
-                long copied = System.nanoTime() - started;
-                copy.close();
-                bandwidth[run] = 2.0 * copyBytes / (copied / 1e9);
+                NDArray sum = source.sum();
+                sum.getFloat(); // waits for the result on devices that run asynchronously
+                long summed = System.nanoTime() - started;
+                sum.close();
+                bandwidth[run] = arrayBytes / (summed / 1e9);
 
                 started = System.nanoTime();
                 NDArray product = left.matMul(right);

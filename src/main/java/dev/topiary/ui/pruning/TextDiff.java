@@ -63,7 +63,10 @@ public final class TextDiff {
         return a.strip().equals(b.strip());
     }
 
-    /** Joins neighbouring words of the same kind, so that a side has few segments. */
+    /**
+     * Joins neighbouring words of the same kind, so that a side has few segments. The spaces after a changed run
+     * are left unmarked, so that a marked run ends at its last character.
+     */
     private static List<Segment> segments(List<String> words, boolean[] kept) {
         List<Segment> segments = new ArrayList<>();
         StringBuilder run = new StringBuilder();
@@ -71,16 +74,33 @@ public final class TextDiff {
         for (int i = 0; i < words.size(); i++) {
             boolean changed = !kept[i];
             if (run.length() > 0 && changed != runChanged) {
-                segments.add(new Segment(run.toString(), runChanged));
+                String trailing = runChanged ? trailingSpace(run) : "";
+                segments.add(new Segment(run.substring(0, run.length() - trailing.length()), runChanged));
                 run.setLength(0);
+                run.append(trailing);
             }
             runChanged = changed;
             run.append(words.get(i));
         }
         if (run.length() > 0) {
-            segments.add(new Segment(run.toString(), runChanged));
+            String trailing = runChanged ? trailingSpace(run) : "";
+            if (trailing.length() < run.length()) {
+                segments.add(new Segment(run.substring(0, run.length() - trailing.length()), runChanged));
+            }
+            if (!trailing.isEmpty()) {
+                segments.add(new Segment(trailing, false));
+            }
         }
         return segments;
+    }
+
+    private static String trailingSpace(CharSequence text) {
+        int end = text.length();
+        int start = end;
+        while (start > 0 && Character.isWhitespace(text.charAt(start - 1))) {
+            start--;
+        }
+        return text.subSequence(start, end).toString();
     }
 
     private static int firstDifference(String a, String b) {

@@ -22,10 +22,10 @@ class TextDiffTest {
     void replacedWordIsMarkedOnBothSides() {
         TextDiff.Result diff = TextDiff.compare(" She saw a big dog in the park.", " She saw a red dog in the park.");
 
-        assertEquals(List.of(new TextDiff.Segment(" She saw a ", false), new TextDiff.Segment("big ", true),
-                new TextDiff.Segment("dog in the park.", false)), diff.original());
-        assertEquals(List.of(new TextDiff.Segment(" She saw a ", false), new TextDiff.Segment("red ", true),
-                new TextDiff.Segment("dog in the park.", false)), diff.pruned());
+        assertEquals(List.of(new TextDiff.Segment(" She saw a ", false), new TextDiff.Segment("big", true),
+                new TextDiff.Segment(" dog in the park.", false)), diff.original());
+        assertEquals(List.of(new TextDiff.Segment(" She saw a ", false), new TextDiff.Segment("red", true),
+                new TextDiff.Segment(" dog in the park.", false)), diff.pruned());
         assertEquals(11, diff.firstDifference());
     }
 
@@ -34,8 +34,8 @@ class TextDiffTest {
         TextDiff.Result diff = TextDiff.compare("Tom ran home.", "Tom ran very fast home.");
 
         assertTrue(diff.original().stream().noneMatch(TextDiff.Segment::changed));
-        assertEquals(List.of(new TextDiff.Segment("Tom ran ", false), new TextDiff.Segment("very fast ", true),
-                new TextDiff.Segment("home.", false)), diff.pruned());
+        assertEquals(List.of(new TextDiff.Segment("Tom ran ", false), new TextDiff.Segment("very fast", true),
+                new TextDiff.Segment(" home.", false)), diff.pruned());
     }
 
     @Test
@@ -48,6 +48,14 @@ class TextDiffTest {
         assertEquals(original, join(diff.original()));
         assertEquals(pruned, join(diff.pruned()));
         assertFalse(diff.pruned().stream().filter(TextDiff.Segment::changed).toList().isEmpty());
+    }
+
+    @Test
+    void changedEndKeepsItsSpacesUnmarked() {
+        TextDiff.Result diff = TextDiff.compare("He ran.\n", "He sat.\n");
+
+        assertEquals(List.of(new TextDiff.Segment("He ", false), new TextDiff.Segment("ran.", true),
+                new TextDiff.Segment("\n", false)), diff.original());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.topiary.activations.PromptSetException;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.model.ModelFormatException;
 import dev.topiary.pruning.BiasReport;
+import dev.topiary.pruning.LayerChoice;
 import dev.topiary.pruning.NeuronScoreMethod;
 import dev.topiary.pruning.PromptPair;
 import dev.topiary.pruning.PromptPairs;
@@ -24,6 +25,7 @@ import dev.topiary.ui.pruning.PlanRequest;
 import dev.topiary.ui.pruning.PlanSizes;
 import dev.topiary.ui.pruning.PreviewOutcome;
 import dev.topiary.ui.pruning.PruneCommands;
+import dev.topiary.ui.pruning.PruneScore;
 import dev.topiary.ui.pruning.PruneViewModel;
 import dev.topiary.ui.selection.NeuronSelection;
 import java.nio.file.Path;
@@ -43,9 +45,14 @@ import javafx.concurrent.Task;
  */
 final class PruneJobs implements PruneCommands {
 
-    /** What a plan is built from, captured on the FX thread when the user starts a job. */
+    /**
+     * What a plan is built from, captured on the FX thread when the user starts a job.
+     *
+     * @param calibration the prompt file of the analysis, or null without one
+     * @param pairFile the pair file of the bias report, or null without one
+     */
     private record PlanInputs(LoadedModel model, PlanRequest request, NeuronStatistics activations,
-            LayerStatistics influence, float[][] bias) {}
+            LayerStatistics influence, float[][] bias, String calibration, Path pairFile) {}
 
     /** Scores are cached per model, method and, for the activation score, analysis; compared by identity. */
     private record ScoreKey(LoadedModel model, NeuronScoreMethod method, NeuronStatistics activations) {}
@@ -126,8 +133,10 @@ final class PruneJobs implements PruneCommands {
         }
         ActivationAnalysis shown = pruning.analysisProperty().get();
         BiasReport bias = pruning.biasReportProperty().get();
+        Measured measured = fairness.beforeProperty().get();
         return new PlanInputs(model, pruning.request(), shown == null ? null : shown.neurons(),
-                shown == null ? null : shown.layers(), bias == null ? null : bias.neuronBias());
+                shown == null ? null : shown.layers(), bias == null ? null : bias.neuronBias(),
+                shown == null ? null : shown.info().promptSetSource(), measured == null ? null : measured.file());
     }
 
     /** Builds the plan on the job thread; scores come from the cache or are computed once. */
@@ -234,7 +243,7 @@ final class PruneJobs implements PruneCommands {
                 PrunePlan plan = buildPlan(inputs);
                 updateMessage("Writing the pruned model to " + folder);
                 Path written = inference.exportPruned(inputs.model(), plan, folder, request.recordMethod(),
-                        request.recordParameters(plan.removedLayers()));
+                        recordParameters(inputs, plan));
                 ModelConfig after = plan.apply(inputs.model().model().config());
                 return new ExportOutcome(written, after.parameterCount(), after.intermediateSize(),
                         after.numHiddenLayers());
@@ -245,6 +254,19 @@ final class PruneJobs implements PruneCommands {
             return "Exported the pruned model (" + PlanSizes.formatCount(outcome.parameters()) + " parameters) to "
                     + outcome.folder();
         });
+    }
+
+    /** Returns the settings topiary.json records, with the files the scores and layer choice came from. */
+    private static Map<String, Object> recordParameters(PlanInputs inputs, PrunePlan plan) {
+        PlanRequest request = inputs.request();
+        Map<String, Object> parameters = request.recordParameters(plan.removedLayers());
+        boolean usesAnalysis = (request.needsScores() && request.importanceMethod().needsActivations())
+                || (request.depthMode() == PlanRequest.DepthMode.COUNT
+                        && request.layerChoice() == LayerChoice.INFLUENCE);
+        parameters.put("calibration", usesAnalysis ? inputs.calibration() : null);
+        boolean usesBias = request.needsScores() && request.score() == PruneScore.FAIRNESS;
+        parameters.put("pairs", usesBias && inputs.pairFile() != null ? inputs.pairFile().toString() : null);
+        return parameters;
     }
 
     @Override
@@ -270,12 +292,14 @@ final class PruneJobs implements PruneCommands {
                 List<PromptPair> pairs = readPairs(pairFile);
                 updateMessage("Measuring bias on " + pairs.size() + " prompt pairs");
                 BiasReport report = inference.measureBias(model, pairs, null, this::isCancelled);
-                return new Measured(report, pairs, baseName(pairFile));
+                return new Measured(report, pairs, pairFile.toAbsolutePath().normalize(), baseName(pairFile));
             }
         };
         main.startJob(task, "Measure bias", measured -> {
             fairness.show(measured);
-            return "Measured " + measured.name() + ": " + FairnessViewModel.summarize(measured.report());
+            return String.format(Locale.ROOT, "Measured bias on %d pairs of %s: bias score %.5f",
+                    measured.report().divergences().size(), measured.name(),
+                    measured.report().meanActivationDifference());
         });
     }
 

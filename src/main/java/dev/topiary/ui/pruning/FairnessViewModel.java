@@ -2,6 +2,7 @@ package dev.topiary.ui.pruning;
 
 import dev.topiary.pruning.BiasReport;
 import dev.topiary.pruning.PromptPair;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import javafx.beans.property.ObjectProperty;
@@ -26,8 +27,13 @@ public final class FairnessViewModel {
     /** Number of neurons in the table of the most biased ones. */
     public static final int MOST_BIASED = 30;
 
-    /** A bias report with the pairs it was measured on and their file's name. */
-    public record Measured(BiasReport report, List<PromptPair> pairs, String name) {}
+    /**
+     * A bias report with the pairs it was measured on.
+     *
+     * @param file the pair file
+     * @param name the pair file's name without extension
+     */
+    public record Measured(BiasReport report, List<PromptPair> pairs, Path file, String name) {}
 
     /** A bias report measured with a plan applied, and the plan's description. */
     public record AfterPruning(BiasReport report, String planDescription) {}

@@ -209,7 +209,7 @@ public record PlanRequest(WidthMode widthMode, double percent, double ratio, int
         return widthMode == WidthMode.SELECTION ? "selection" : score.recordName();
     }
 
-    /** Returns the settings topiary.json records, under the names of the CLI's options. */
+    /** Returns the settings topiary.json records, under the names of the CLI's options where it has them. */
     public Map<String, Object> recordParameters(Set<Integer> removedLayers) {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("mlp_percent", widthMode == WidthMode.PERCENT ? percent : null);
@@ -221,7 +221,6 @@ public record PlanRequest(WidthMode widthMode, double percent, double ratio, int
         parameters.put("selected_neurons", widthMode == WidthMode.SELECTION ? selection : null);
         parameters.put("remove_layers", List.copyOf(new TreeSet<>(removedLayers)));
         parameters.put("layer_score", depthMode == DepthMode.COUNT ? layerChoiceName(layerChoice) : null);
-        parameters.put("source", "topiary window");
         return parameters;
     }
 }

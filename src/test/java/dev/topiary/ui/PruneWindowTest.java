@@ -37,6 +37,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
@@ -108,7 +109,8 @@ class PruneWindowTest {
         robot.interact(() -> window.viewModel().pruning().roundToProperty().set(8));
         assertEquals("172 \u2192 128", text(robot, "#sizeIntermediate"));
 
-        robot.clickOn("#checkedDepthButton").clickOn("#removeLayer-2");
+        clickSetting(robot, "#checkedDepthButton");
+        clickSetting(robot, "#removeLayer-2");
         assertEquals("5 \u2192 4 (removes 2)", text(robot, "#sizeLayers"));
         long expected = config.parameterCount() - 44 * perNeuron - perLayer + 44L * 3 * 64;
         assertEquals(PlanSizes.formatCount(config.parameterCount()) + " \u2192 " + PlanSizes.formatCount(expected),
@@ -117,18 +119,19 @@ class PruneWindowTest {
                 100 * (1 - (double) expected / config.parameterCount())), text(robot, "#sizeSaved"));
 
         // An expansion ratio of 2 keeps 2 x 64 neurons.
-        robot.clickOn("#ratioButton");
+        clickSetting(robot, "#ratioButton");
         robot.interact(() -> window.viewModel().pruning().ratioProperty().set(2.0));
         assertEquals("172 \u2192 128", text(robot, "#sizeIntermediate"));
 
         // Without an analysis, lowest influence is invalid, and so is an empty selection.
-        robot.clickOn("#countDepthButton");
+        clickSetting(robot, "#countDepthButton");
         robot.interact(() -> window.viewModel().pruning().layerChoiceProperty()
                 .set(dev.topiary.pruning.LayerChoice.INFLUENCE));
         assertTrue(text(robot, "#planError").contains("needs an analysis"), text(robot, "#planError"));
         assertTrue(robot.lookup("#previewButton").queryAs(Button.class).isDisabled());
         assertEquals("\u2013", text(robot, "#sizeIntermediate"));
-        robot.clickOn("#keepDepthButton").clickOn("#selectionButton");
+        clickSetting(robot, "#keepDepthButton");
+        clickSetting(robot, "#selectionButton");
         assertTrue(text(robot, "#planError").startsWith("No neurons are selected"), text(robot, "#planError"));
         assertTrue(robot.lookup("#constraintNote").query().isVisible());
     }
@@ -150,7 +153,7 @@ class PruneWindowTest {
         });
 
         showTab(robot, PRUNE_TAB);
-        robot.clickOn("#selectionButton");
+        clickSetting(robot, "#selectionButton");
         assertEquals("172 \u2192 162", text(robot, "#sizeIntermediate"));
         assertEquals(PruneViewModel.CONSTRAINT_NOTE, text(robot, "#constraintNote"));
         assertTrue(robot.lookup("#constraintNote").query().isVisible());
@@ -198,6 +201,8 @@ class PruneWindowTest {
         assertEquals(5, config.get("num_hidden_layers").asInt());
         JsonNode record = new ObjectMapper().readTree(folder.resolve("topiary.json").toFile());
         assertEquals("selection", record.get("method").asText());
+        assertEquals("ppm", record.get("parameters").get("score").asText());
+        assertTrue(record.get("parameters").get("pairs").isNull());
         assertEquals(result.parametersAfter(), record.get("parameters_after").asLong());
         assertExportedLogitsEqualAblation(folder, plan);
 
@@ -299,6 +304,21 @@ class PruneWindowTest {
     private static void showTab(FxRobot robot, int index) {
         TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
         robot.interact(() -> tabs.getSelectionModel().select(index));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Scrolls the Prune tab's settings to a control, which a narrow window may hide, and clicks it. */
+    private static void clickSetting(FxRobot robot, String query) {
+        Node node = robot.lookup(query).query();
+        ScrollPane scroll = robot.lookup(".prune-settings-scroll").queryAs(ScrollPane.class);
+        robot.interact(() -> {
+            Node content = scroll.getContent();
+            Bounds bounds = content.sceneToLocal(node.localToScene(node.getBoundsInLocal()));
+            double hidden = content.getBoundsInLocal().getHeight() - scroll.getViewportBounds().getHeight();
+            scroll.setVvalue(hidden <= 0 ? 0 : Math.min(1, Math.max(0, (bounds.getMinY() - 8) / hidden)));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(node);
         WaitForAsyncUtils.waitForFxEvents();
     }
 

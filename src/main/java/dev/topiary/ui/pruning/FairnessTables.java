@@ -21,7 +21,7 @@ import javafx.scene.layout.Region;
 final class FairnessTables {
 
     /** Width in pixels of the bar of the most biased neuron. */
-    private static final double BAR_WIDTH = 90;
+    private static final double BAR_WIDTH = 60;
     /** Style class of pairs whose most likely next token differs between a and b. */
     static final String CHANGED_PAIR = "changed-pair";
 
@@ -38,10 +38,11 @@ final class FairnessTables {
     static void setUpNeurons(TableView<BiasedNeuron> table, BiConsumer<BiasedNeuron, Boolean> clicked) {
         TableColumn<BiasedNeuron, Number> rank = new TableColumn<>("#");
         rank.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(table.getItems().indexOf(cell.getValue()) + 1));
-        rank.setPrefWidth(40);
-        TableColumn<BiasedNeuron, Number> layer = column("Layer", BiasedNeuron::layer, 60);
-        TableColumn<BiasedNeuron, Number> neuron = column("Neuron", BiasedNeuron::neuron, 70);
-        TableColumn<BiasedNeuron, Number> bias = column("Bias", BiasedNeuron::bias, 170);
+        rank.setPrefWidth(36);
+        rank.setMinWidth(30);
+        TableColumn<BiasedNeuron, Number> layer = column("Layer", BiasedNeuron::layer, 56);
+        TableColumn<BiasedNeuron, Number> neuron = column("Neuron", BiasedNeuron::neuron, 72);
+        TableColumn<BiasedNeuron, Number> bias = column("Bias", BiasedNeuron::bias, 130);
         bias.setCellFactory(column -> new BiasCell());
         table.getColumns().setAll(List.of(rank, layer, neuron, bias));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
@@ -61,6 +62,7 @@ final class FairnessTables {
         TableColumn<T, Number> column = new TableColumn<>(title);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         column.setPrefWidth(width);
+        column.setMinWidth(width);
         return column;
     }
 
@@ -97,9 +99,9 @@ final class FairnessTables {
     /** Sets up the pair table: id, attribute, KL and top tokens, then the same after pruning when measured. */
     static void setUpPairs(TableView<PairRow> table) {
         List<TableColumn<PairRow, String>> columns = new ArrayList<>();
-        columns.add(textColumn("Pair", row -> row.before().pair(), 90));
+        columns.add(textColumn("Pair", row -> row.before().pair(), 70));
         columns.add(textColumn("Attribute", row -> row.before().attribute() == null ? "" : row.before().attribute(),
-                80));
+                82));
         columns.add(textColumn("KL", row -> kl(row.before()), 70));
         columns.add(textColumn("Top token a", row -> quoted(row.before().topTokenA()), 95));
         columns.add(textColumn("Top token b", row -> quoted(row.before().topTokenB()), 95));
@@ -159,8 +161,8 @@ final class FairnessTables {
         return String.format(Locale.ROOT, "%.4f", divergence.symmetricKl());
     }
 
-    /** Quotes a token so that its leading space shows. */
+    /** Quotes a token so that its leading space shows, with line breaks and tabs written as escapes. */
     private static String quoted(String token) {
-        return "\u201c" + token + "\u201d";
+        return "\u201c" + token.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "\u201d";
     }
 }

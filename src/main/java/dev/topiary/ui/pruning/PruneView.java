@@ -208,8 +208,11 @@ public final class PruneView {
                     + "click a layer number.";
         }
         int most = selected.layers().stream().mapToInt(selected::count).max().orElse(0);
-        return selected.count() + " neurons selected in " + selected.layers().size() + (selected.layers().size() == 1
-                ? " layer" : " layers") + "; every layer loses " + most + ", the most selected in one layer.";
+        int count = selected.count();
+        int layers = selected.layers().size();
+        return count + (count == 1 ? " neuron" : " neurons") + " selected in " + layers
+                + (layers == 1 ? " layer" : " layers") + "; every layer loses " + most
+                + ", the most selected in one layer.";
     }
 
     private void bindScore() {
@@ -264,8 +267,11 @@ public final class PruneView {
         bindToggles(depthGroup, viewModel.depthModeProperty(), keepDepthButton, DepthMode.KEEP, checkedDepthButton,
                 DepthMode.CHECKED, countDepthButton, DepthMode.COUNT);
         layerChoiceChooser.getItems().setAll(LayerChoice.values());
-        layerChoiceChooser.setConverter(converter(choice -> choice == LayerChoice.INFLUENCE
-                ? "lowest-influence" : PlanRequest.layerChoiceName(choice)));
+        layerChoiceChooser.setConverter(converter(choice -> switch (choice) {
+            case FIRST -> "the first layers";
+            case LAST -> "the last layers";
+            case INFLUENCE -> "lowest influence";
+        }));
         layerChoiceChooser.valueProperty().bindBidirectional(viewModel.layerChoiceProperty());
         layerCountSpinner.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 1, 1));
         layerCountSpinner.getValueFactory().valueProperty().bindBidirectional(viewModel.layerCountProperty());

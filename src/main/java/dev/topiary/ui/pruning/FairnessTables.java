@@ -39,10 +39,13 @@ final class FairnessTables {
         TableColumn<BiasedNeuron, Number> rank = new TableColumn<>("#");
         rank.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(table.getItems().indexOf(cell.getValue()) + 1));
         rank.setPrefWidth(36);
-        rank.setMinWidth(30);
+        rank.setMinWidth(28);
         TableColumn<BiasedNeuron, Number> layer = column("Layer", BiasedNeuron::layer, 56);
         TableColumn<BiasedNeuron, Number> neuron = column("Neuron", BiasedNeuron::neuron, 72);
         TableColumn<BiasedNeuron, Number> bias = column("Bias", BiasedNeuron::bias, 130);
+        layer.setMinWidth(44);
+        neuron.setMinWidth(52);
+        bias.setMinWidth(70);
         bias.setCellFactory(column -> new BiasCell());
         table.getColumns().setAll(List.of(rank, layer, neuron, bias));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);

@@ -45,12 +45,21 @@ import javafx.util.StringConverter;
 public final class PruneView {
 
     private static final String NO_VALUE = "\u2013";
+    /** Narrowest and widest settings column, in pixels; below two narrowest columns they stack. */
+    private static final double MIN_COLUMN = 290;
+    private static final double MAX_COLUMN = 460;
 
     private final PruneViewModel viewModel;
     private final PruneCommands commands;
 
     @FXML
     private SplitPane pruneContent;
+    @FXML
+    private FlowPane settingsFlow;
+    @FXML
+    private VBox widthColumn;
+    @FXML
+    private VBox depthColumn;
     @FXML
     private Label prunePlaceholder;
     @FXML
@@ -163,6 +172,7 @@ public final class PruneView {
         prunePlaceholder.setText(PruneViewModel.NO_MODEL_TEXT);
         prunePlaceholder.visibleProperty().bind(noModel);
         pruneContent.visibleProperty().bind(noModel.not());
+        settingsFlow.widthProperty().addListener((property, before, width) -> fitColumns(width.doubleValue()));
         bindWidth();
         bindScore();
         bindDepth();
@@ -175,6 +185,15 @@ public final class PruneView {
                 offerToOpen(outcome);
             }
         });
+    }
+
+    /** Shares the settings' width between the two columns, or gives each the whole width when they stack. */
+    private void fitColumns(double width) {
+        double inner = width - settingsFlow.getPadding().getLeft() - settingsFlow.getPadding().getRight();
+        double half = (inner - settingsFlow.getHgap()) / 2;
+        double column = half >= MIN_COLUMN ? Math.min(half, MAX_COLUMN) : Math.max(MIN_COLUMN, inner);
+        widthColumn.setPrefWidth(column);
+        depthColumn.setPrefWidth(column);
     }
 
     private void bindWidth() {

@@ -212,6 +212,11 @@ public final class InferenceService {
                     maxNewTokens, cancelled)).generations());
             stepsDone.accept(generations.size());
         }
+        if (cancelled.getAsBoolean()) {
+            // Perplexity over no text at all is an error, so a cancelled preview returns without it.
+            return new PrunePreview.Result(generations, Double.NaN, Double.NaN, model.config().parameterCount(),
+                    plan.apply(model.config()).parameterCount());
+        }
         PrunePreview.Result scored = engine.call(manager -> PrunePreview.compare(model, plan, List.of(), heldOut,
                 maxNewTokens, cancelled));
         stepsDone.accept(prompts.size() + 1);

@@ -46,7 +46,7 @@ import javafx.concurrent.Task;
 final class PruneJobs implements PruneCommands {
 
     /**
-     * What a plan is built from, captured on the FX thread when the user starts a job.
+     * The inputs a plan is built from, captured on the FX thread when the user starts a job.
      *
      * @param calibration the prompt file of the analysis, or null without one
      * @param pairFile the pair file of the bias report, or null without one
@@ -93,7 +93,7 @@ final class PruneJobs implements PruneCommands {
     }
 
     /** Returns whether a file is named as a pair file: "pair" in the name and a JSONL or TSV extension. */
-    static boolean isPairFile(Path file) {
+    private static boolean isPairFile(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.contains("pair") && (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".tsv"));
     }

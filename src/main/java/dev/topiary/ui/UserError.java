@@ -55,7 +55,10 @@ public record UserError(String title, String cause, String fix, String details) 
                 + "The details below and the log contain the stack trace; please report it.", stackTrace(error));
     }
 
-    /** Returns whether the user can fix the failure: a bad model, prompt or analysis file or an invalid value. */
+    /**
+     * Returns whether the user can fix the failure: a bad model, prompt or analysis file, an invalid value, or an
+     * export folder that cannot be written.
+     */
     public static boolean isExpected(Throwable error) {
         return error instanceof ModelFormatException || error instanceof PromptSetException
                 || error instanceof IOException || error instanceof IllegalArgumentException

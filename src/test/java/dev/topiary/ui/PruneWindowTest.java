@@ -55,9 +55,9 @@ import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Drives the Prune tab headless on the real stories260K model (D 64, F 172, 5 layers): live sizes, a preview of
- * neurons selected in the Analysis heatmap, an export whose model computes what the preview's ablation computes,
- * and an export refused because its folder is not empty.
+ * Drives the Prune tab headless on the real stories260K model (D 64, F 172, 5 layers). The tests check the live
+ * sizes and a preview of neurons selected in the Analysis heatmap. They check that the exported model computes
+ * what the preview's ablation computes, and that an export into a non-empty folder is rejected.
  */
 @ExtendWith(ApplicationExtension.class)
 class PruneWindowTest {

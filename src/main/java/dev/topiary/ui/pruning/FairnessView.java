@@ -158,7 +158,8 @@ public final class FairnessView {
                     ? "Bias after pruning needs a valid plan in the Prune tab: " + error
                     : "Bias after pruning applies the Prune tab's plan: " + pruning.request().describe() + ".";
         }, viewModel.beforeProperty(), pruning.planErrorProperty(), pruning.sizesProperty(),
-                pruning.scoreProperty(), pruning.biasWeightProperty(), pruning.widthModeProperty()));
+                pruning.scoreProperty(), pruning.fairnessImportanceProperty(), pruning.biasWeightProperty(),
+                pruning.widthModeProperty()));
     }
 
     private void showReport() {

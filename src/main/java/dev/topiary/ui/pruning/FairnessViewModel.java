@@ -53,7 +53,7 @@ public final class FairnessViewModel {
         placeholder.set(open ? NO_REPORT_TEXT : NO_MODEL_TEXT);
     }
 
-    /** Shows a report measured on the unpruned model and drops the after-pruning one, which compared to another. */
+    /** Shows a report of the unpruned model and drops the report after pruning, which compared with an older one. */
     public void show(Measured measured) {
         after.set(null);
         before.set(measured);

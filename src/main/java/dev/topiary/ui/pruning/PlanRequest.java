@@ -36,12 +36,12 @@ public record PlanRequest(WidthMode widthMode, double percent, double ratio, int
         NeuronScoreMethod fairnessImportance, double biasWeight, DepthMode depthMode, Set<Integer> checkedLayers,
         int layerCount, LayerChoice layerChoice, Map<Integer, Set<Integer>> selection) {
 
-    /** How many MLP neurons each layer keeps. */
+    /** The target for the number of MLP neurons each layer keeps. */
     public enum WidthMode {
         KEEP, PERCENT, RATIO, SELECTION
     }
 
-    /** Which decoder layers are removed. */
+    /** The choice of decoder layers to remove. */
     public enum DepthMode {
         KEEP, CHECKED, COUNT
     }
@@ -182,7 +182,8 @@ public record PlanRequest(WidthMode widthMode, double percent, double ratio, int
         };
         String depth = switch (depthMode) {
             case KEEP -> "";
-            case CHECKED -> "; remove layers " + List.copyOf(new TreeSet<>(checkedLayers));
+            case CHECKED -> "; remove layers " + new TreeSet<>(checkedLayers).stream().map(String::valueOf)
+                    .collect(Collectors.joining(", "));
             case COUNT -> "; remove the " + layerChoiceName(layerChoice) + " " + layerCount
                     + (layerCount == 1 ? " layer" : " layers");
         };

@@ -45,7 +45,7 @@ import javafx.util.StringConverter;
 public final class PruneView {
 
     private static final String NO_VALUE = "\u2013";
-    /** Narrowest and widest settings column, in pixels; below two narrowest columns they stack. */
+    /** Narrowest and widest settings column, in pixels. When two narrowest columns do not fit, they stack. */
     private static final double MIN_COLUMN = 290;
     private static final double MAX_COLUMN = 460;
 
@@ -226,11 +226,11 @@ public final class PruneView {
             return "No neurons selected. Select some in the Analysis heatmap: click, drag across a layer, or "
                     + "click a layer number.";
         }
-        int most = selected.layers().stream().mapToInt(selected::count).max().orElse(0);
+        int maxPerLayer = selected.layers().stream().mapToInt(selected::count).max().orElse(0);
         int count = selected.count();
         int layers = selected.layers().size();
         return count + (count == 1 ? " neuron" : " neurons") + " selected in " + layers
-                + (layers == 1 ? " layer" : " layers") + "; every layer loses " + most
+                + (layers == 1 ? " layer" : " layers") + "; every layer loses " + maxPerLayer
                 + ", the most selected in one layer.";
     }
 

@@ -39,7 +39,7 @@ public final class PruneViewModel {
     /** Empty-state text before any model is open. */
     public static final String NO_MODEL_TEXT = "Open a model to plan its pruning: File > Open model folder\u2026, "
             + "or the Model panel on the left.";
-    /** Why every layer loses as many neurons as the layer with the most selected ones. */
+    /** The note on why every layer loses as many neurons as the layer with the most selected ones. */
     public static final String CONSTRAINT_NOTE = "All layers keep the same number of neurons because config.json "
             + "has one intermediate_size; layers with fewer selected neurons also lose their lowest-scoring ones.";
     /** Shown when the settings changed after the preview on screen. */
@@ -89,12 +89,13 @@ public final class PruneViewModel {
     }
 
     /**
-     * Follows a newly opened model: forgets the preview, the bias report and checked layers that no longer exist.
+     * Follows a newly opened model: clears the preview, the bias report and checked layers that no longer exist.
      *
      * @param opened the model's config, or null when none is open
      */
     public void setModel(ModelConfig opened) {
         preview.set(null);
+        previewStale.set(false);
         biasReport.set(null);
         if (opened != null) {
             checkedLayers.removeIf(layer -> layer >= opened.numHiddenLayers());

@@ -26,7 +26,8 @@ public final class TextDiff {
     public static Result compare(String original, String pruned) {
         List<String> a = words(original);
         List<String> b = words(pruned);
-        // Longest common suffix lengths, [a + 1][b + 1], compared on words without their spaces.
+        // common[i][j] is the length of the longest common subsequence of a[i..] and b[j..], [a + 1][b + 1],
+        // comparing words without their spaces.
         int[][] common = new int[a.size() + 1][b.size() + 1];
         for (int i = a.size() - 1; i >= 0; i--) {
             for (int j = b.size() - 1; j >= 0; j--) {

@@ -39,8 +39,10 @@ class PlanRequestTest {
 
     @Test
     void checkedLayersLeaveTheModel() {
-        PlanSizes sizes = PlanSizes.of(request(WidthMode.KEEP, 0, 1, DepthMode.CHECKED, Set.of(1, 3), Map.of()),
-                CONFIG, null);
+        PlanRequest request = request(WidthMode.KEEP, 0, 1, DepthMode.CHECKED, Set.of(3, 1), Map.of());
+        PlanSizes sizes = PlanSizes.of(request, CONFIG, null);
+
+        assertEquals("keep every MLP neuron; remove layers 1, 3", request.describe());
 
         assertEquals(172, sizes.intermediateAfter());
         assertEquals(3, sizes.layersAfter());

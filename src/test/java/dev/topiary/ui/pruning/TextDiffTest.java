@@ -59,7 +59,7 @@ class TextDiffTest {
     }
 
     @Test
-    void emptyTextIsAllChangeOnTheOtherSide() {
+    void emptyTextMarksOtherSide() {
         TextDiff.Result diff = TextDiff.compare("", "The end.");
 
         assertEquals(List.of(), diff.original());

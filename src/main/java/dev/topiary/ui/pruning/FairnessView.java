@@ -215,7 +215,10 @@ public final class FairnessView {
         topTokenAfter.setText(String.format(Locale.ROOT, "%.0f%%", 100 * pruned.topTokenChangeRate()));
         topTokenChange.setText(String.format(Locale.ROOT, "%+.0f points",
                 100 * (pruned.topTokenChangeRate() - before.topTokenChangeRate())));
-        afterPlan.setText("Pruned with the plan: " + after.planDescription() + ".");
+        // The bias score averages over every neuron, removed ones included, so removing neurons lowers it even when
+        // the kept ones react as before.
+        afterPlan.setText("Pruned with the plan: " + after.planDescription() + ". Removed neurons count as 0 in the "
+                + "bias score, so compare the KL and top-token rows too.");
     }
 
     private static void compare(BiasReport before, BiasReport after, ToDoubleFunction<BiasReport> metric,

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * State and commands of the main window: the open model, the prompt and its generation settings, the neuron
- * selection, the prompt-set analysis, pruning and fairness, and the one background job at a time. Use it on the FX thread only. Engine
+ * selection, the prompt-set analysis, and the one background job at a time. Use it on the FX thread only. Engine
  * work runs through {@link JobRunner}.
  */
 public final class MainViewModel implements AutoCloseable {

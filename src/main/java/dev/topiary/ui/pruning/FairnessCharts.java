@@ -10,6 +10,8 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYLineAnnotation;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -127,7 +129,7 @@ final class FairnessCharts {
         return chart;
     }
 
-    private static void style(JFreeChart chart, org.jfree.chart.axis.ValueAxis axis) {
+    private static void style(JFreeChart chart, ValueAxis axis) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setPadding(new RectangleInsets(4, 4, 4, 8));
         axis.setLabelFont(LABEL_FONT);
@@ -136,7 +138,7 @@ final class FairnessCharts {
         if (legend != null) {
             legend.setItemFont(LABEL_FONT);
             legend.setPosition(RectangleEdge.BOTTOM);
-            legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
+            legend.setFrame(BlockBorder.NONE);
         }
     }
 }

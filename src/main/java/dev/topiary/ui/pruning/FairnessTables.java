@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -49,7 +50,7 @@ final class FairnessTables {
         bias.setCellFactory(column -> new BiasCell());
         table.getColumns().setAll(List.of(rank, layer, neuron, bias));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.setPlaceholder(new javafx.scene.control.Label("Measure a report to list its most biased neurons."));
+        table.setPlaceholder(new Label("Measure a report to list its most biased neurons."));
         table.setRowFactory(view -> {
             TableRow<BiasedNeuron> row = new TableRow<>();
             row.setOnMouseClicked(event -> {
@@ -117,7 +118,7 @@ final class FairnessTables {
         columns.add(klAfter);
         columns.add(tokensAfter);
         table.getColumns().setAll(columns);
-        table.setPlaceholder(new javafx.scene.control.Label("Measure a report to list its pairs."));
+        table.setPlaceholder(new Label("Measure a report to list its pairs."));
         table.setRowFactory(view -> new TableRow<>() {
             @Override
             protected void updateItem(PairRow row, boolean empty) {

@@ -1,5 +1,9 @@
 package dev.topiary.ui.pruning;
 
+import static dev.topiary.ui.pruning.ChoiceControls.availabilityCell;
+import static dev.topiary.ui.pruning.ChoiceControls.bindToggles;
+import static dev.topiary.ui.pruning.ChoiceControls.converter;
+
 import dev.topiary.model.ModelConfig;
 import dev.topiary.pruning.LayerChoice;
 import dev.topiary.pruning.NeuronScoreMethod;
@@ -11,24 +15,19 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ObjectProperty;
+import javafx.beans.binding.StringBinding;
 import javafx.fxml.FXML;
-import javafx.scene.control.Alert;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonBar;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.Toggle;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
@@ -36,7 +35,6 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
-import javafx.util.StringConverter;
 
 /**
  * The Prune tab ({@code fxml/PruneView.fxml}): binds the width and depth settings to a {@link PruneViewModel},
@@ -182,7 +180,7 @@ public final class PruneView {
         viewModel.configProperty().addListener((property, before, config) -> modelChanged(config));
         viewModel.lastExportProperty().addListener((property, before, outcome) -> {
             if (outcome != null) {
-                offerToOpen(outcome);
+                ExportDialog.offerToOpen(window(), outcome, commands);
             }
         });
     }
@@ -245,7 +243,7 @@ public final class PruneView {
         biasWeightValue.textProperty().bind(viewModel.biasWeightProperty().asString(Locale.ROOT, "%.2f"));
         var fairness = viewModel.scoreProperty().isEqualTo(PruneScore.FAIRNESS)
                 .and(viewModel.widthModeProperty().isNotEqualTo(WidthMode.KEEP));
-        for (var node : new javafx.scene.Node[] {importanceLabel, importanceChooser, biasWeightLabel, biasWeightBox}) {
+        for (Node node : new Node[] {importanceLabel, importanceChooser, biasWeightLabel, biasWeightBox}) {
             node.visibleProperty().bind(fairness);
             node.managedProperty().bind(fairness);
         }
@@ -352,7 +350,7 @@ public final class PruneView {
                 () -> sizes.get() == null || sizes.get().removesNothing(), sizes)));
     }
 
-    private javafx.beans.binding.StringBinding sizeText(Function<PlanSizes, String> field) {
+    private StringBinding sizeText(Function<PlanSizes, String> field) {
         return Bindings.createStringBinding(() -> {
             PlanSizes sizes = viewModel.sizesProperty().get();
             return sizes == null ? NO_VALUE : field.apply(sizes);
@@ -418,26 +416,6 @@ public final class PruneView {
         return String.format(Locale.ROOT, "%+.1f%%", 100 * (after / before - 1));
     }
 
-    private void offerToOpen(ExportOutcome outcome) {
-        ButtonType open = new ButtonType("Open the exported model", ButtonBar.ButtonData.OK_DONE);
-        ButtonType keep = new ButtonType("Keep the current model", ButtonBar.ButtonData.CANCEL_CLOSE);
-        Alert alert = new Alert(Alert.AlertType.INFORMATION, null, open, keep);
-        alert.initOwner(window());
-        alert.setTitle("Export finished");
-        alert.setHeaderText("Exported the pruned model to " + outcome.folder());
-        alert.setContentText(String.format(Locale.ROOT, "%s parameters, intermediate_size %d, %d layers. Open it "
-                + "in the window now? The model open now is closed.", PlanSizes.formatCount(outcome.parameters()),
-                outcome.intermediateSize(), outcome.layers()));
-        alert.getDialogPane().setId("exportDoneDialog");
-        alert.getDialogPane().setPrefWidth(600);
-        alert.setOnHidden(event -> {
-            if (alert.getResult() == open) {
-                commands.openModel(outcome.folder());
-            }
-        });
-        alert.show();
-    }
-
     @FXML
     private void onPreview() {
         commitSpinners();
@@ -479,51 +457,6 @@ public final class PruneView {
             previewTokensSpinner, previewSetPromptsSpinner}) {
             spinner.commitValue();
         }
-    }
-
-    /** Binds a group of radio buttons to an enum property, both ways: pairs of button and value. */
-    private static <E> void bindToggles(ToggleGroup group, ObjectProperty<E> property, Object... pairs) {
-        for (int i = 0; i < pairs.length; i += 2) {
-            ((Toggle) pairs[i]).setUserData(pairs[i + 1]);
-        }
-        Runnable select = () -> group.getToggles().stream()
-                .filter(toggle -> toggle.getUserData() == property.get()).findFirst()
-                .ifPresent(group::selectToggle);
-        group.selectedToggleProperty().addListener((observable, before, now) -> {
-            if (now != null) {
-                @SuppressWarnings("unchecked")
-                E value = (E) now.getUserData();
-                property.set(value);
-            }
-        });
-        property.addListener(observable -> select.run());
-        select.run();
-    }
-
-    private static <T> StringConverter<T> converter(Function<T, String> text) {
-        return new StringConverter<>() {
-            @Override
-            public String toString(T value) {
-                return value == null ? "" : text.apply(value);
-            }
-
-            @Override
-            public T fromString(String string) {
-                throw new UnsupportedOperationException("The chooser is not editable");
-            }
-        };
-    }
-
-    /** Returns a list cell that greys out and disables the items not available now. */
-    private static <T> ListCell<T> availabilityCell(Function<T, String> text, Predicate<T> available) {
-        return new ListCell<>() {
-            @Override
-            protected void updateItem(T item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null ? null : text.apply(item));
-                setDisable(!empty && item != null && !available.test(item));
-            }
-        };
     }
 
     private Window window() {

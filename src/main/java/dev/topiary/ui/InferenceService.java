@@ -3,18 +3,33 @@ package dev.topiary.ui;
 import dev.topiary.activations.ActivationAnalysis;
 import dev.topiary.activations.CaptureOptions;
 import dev.topiary.activations.CaptureProgress;
+import dev.topiary.activations.NeuronStatistics;
 import dev.topiary.activations.NeuronValues;
 import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.export.ExportException;
+import dev.topiary.export.HfFolderWriter;
+import dev.topiary.model.Ablation;
+import dev.topiary.model.Checkpoint;
 import dev.topiary.model.GenerationOptions;
 import dev.topiary.model.GenerationResult;
 import dev.topiary.model.Generator;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelFormatException;
+import dev.topiary.model.ModelLoader;
 import dev.topiary.model.tokenizer.TextTokenizer;
+import dev.topiary.pruning.BiasAnalysis;
+import dev.topiary.pruning.BiasReport;
+import dev.topiary.pruning.NeuronScoreMethod;
+import dev.topiary.pruning.NeuronScores;
+import dev.topiary.pruning.PromptPair;
+import dev.topiary.pruning.PrunePlan;
+import dev.topiary.pruning.PrunePreview;
+import dev.topiary.pruning.PruneRecord;
+import dev.topiary.pruning.Pruner;
 import dev.topiary.ui.activations.MlpActivations;
 import dev.topiary.ui.activations.PromptRun;
 import dev.topiary.ui.analysis.NeuronSample;
@@ -27,12 +42,13 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
 /**
- * The window's way into the tensor engine: loads models, runs prompts and captures prompt sets, and returns plain
- * Java values. Every
+ * The window's way into the tensor engine: loads models, runs prompts, captures prompt sets, previews and exports
+ * pruned models and measures bias, and returns plain Java values. Every
  * method blocks until the engine thread has done the work, so call them from a background job, never from the
  * FX thread.
  */
@@ -158,6 +174,92 @@ public final class InferenceService {
                 texts.add(tokenizer.tokenText(id));
             }
             return new PromptTokens(promptIndex, texts, MlpActivations.takeFrom(recorder));
+        });
+    }
+
+    /**
+     * Scores every MLP neuron of the open model. The weights are read from the model's files, opened for this call
+     * and closed again, because the scores need the original host tensors rather than the device copies.
+     *
+     * @param activations statistics of an analysis of this model, needed by the activation score
+     */
+    public float[][] neuronScores(LoadedModel loaded, NeuronScoreMethod method, NeuronStatistics activations)
+            throws ModelFormatException {
+        try (Checkpoint checkpoint = ModelLoader.open(loaded.summary().source(), null)) {
+            return NeuronScores.compute(method, checkpoint.config(), checkpoint.tensors(), activations);
+        }
+    }
+
+    /**
+     * Compares greedy generations of each prompt and perplexity on a held-out set, without and with a plan
+     * applied as an ablation. The model's weights never change.
+     *
+     * @param stepsDone receives the steps finished, one per prompt and one for the perplexities, of
+     *     {@code prompts.size() + 1}
+     * @param cancelled polled between tokens and texts; the comparison then stops early
+     */
+    public PrunePreview.Result previewPrune(LoadedModel loaded, PrunePlan plan, List<String> prompts,
+            PromptSet heldOut, int maxNewTokens, IntConsumer stepsDone, BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        TensorEngine engine = TensorEngine.get();
+        // One prompt per call, so that progress can be reported between them.
+        List<PrunePreview.Generation> generations = new ArrayList<>();
+        for (String prompt : prompts) {
+            if (cancelled.getAsBoolean()) {
+                break;
+            }
+            generations.addAll(engine.call(manager -> PrunePreview.compare(model, plan, List.of(prompt), null,
+                    maxNewTokens, cancelled)).generations());
+            stepsDone.accept(generations.size());
+        }
+        if (cancelled.getAsBoolean()) {
+            // Perplexity over no text at all is an error, so a cancelled preview returns without it.
+            return new PrunePreview.Result(generations, Double.NaN, Double.NaN, model.config().parameterCount(),
+                    plan.apply(model.config()).parameterCount());
+        }
+        PrunePreview.Result scored = engine.call(manager -> PrunePreview.compare(model, plan, List.of(), heldOut,
+                maxNewTokens, cancelled));
+        stepsDone.accept(prompts.size() + 1);
+        return new PrunePreview.Result(generations, scored.perplexityBefore(), scored.perplexityAfter(),
+                scored.parametersBefore(), scored.parametersAfter());
+    }
+
+    /**
+     * Writes the open model pruned by a plan to a new or empty folder, with topiary.json recording the plan.
+     * The weights are read from the model's files, opened for this call and closed again.
+     *
+     * @param method the method name topiary.json records
+     * @param parameters the settings topiary.json records
+     * @return the folder written
+     */
+    public Path exportPruned(LoadedModel loaded, PrunePlan plan, Path folder, String method,
+            Map<String, Object> parameters) throws ModelFormatException, ExportException {
+        try (Checkpoint checkpoint = ModelLoader.open(loaded.summary().source(), null)) {
+            Map<String, Object> record = PruneRecord.of(checkpoint.source().toAbsolutePath().toString(),
+                    checkpoint.config(), plan, method, parameters);
+            return HfFolderWriter.write(Pruner.prune(checkpoint, plan), folder, record);
+        }
+    }
+
+    /**
+     * Measures how the model's neurons and next-token predictions differ between the prompts of each pair.
+     *
+     * @param plan applied as an ablation while measuring, or null to measure the model as it is
+     * @param cancelled polled between pairs; the report then covers the pairs measured so far
+     */
+    public BiasReport measureBias(LoadedModel loaded, List<PromptPair> pairs, PrunePlan plan,
+            BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        return TensorEngine.get().call(manager -> {
+            if (plan == null) {
+                return BiasAnalysis.measure(model, pairs, cancelled);
+            }
+            model.transformer().setAblation(plan.ablation(model.config()));
+            try {
+                return BiasAnalysis.measure(model, pairs, cancelled);
+            } finally {
+                model.transformer().setAblation(Ablation.none(model.config().numHiddenLayers()));
+            }
         });
     }
 

@@ -20,6 +20,8 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
@@ -58,6 +60,10 @@ public final class MainView {
     private PromptSetPanel promptSetPanelController;
     @FXML
     private AnalysisView analysisViewController;
+    @FXML
+    private TabPane stageTabs;
+    @FXML
+    private Tab pruneTab;
     @FXML
     private TextField modelPath;
     @FXML
@@ -125,6 +131,7 @@ public final class MainView {
         // The inspector keeps its width when the window grows; the tabs take the rest.
         SplitPane.setResizableWithParent(neuronInspector, false);
         viewModel.setErrorListener(error -> ErrorDialog.show(window(), error));
+        viewModel.fairness().setShowPruneTab(() -> stageTabs.getSelectionModel().select(pruneTab));
     }
 
     private void bindModelPanel() {

@@ -5,6 +5,9 @@ import dev.topiary.ui.activations.ActivationsViewModel;
 import dev.topiary.ui.analysis.AnalysisCommands;
 import dev.topiary.ui.analysis.AnalysisViewModel;
 import dev.topiary.ui.analysis.CaptureSettings;
+import dev.topiary.ui.pruning.FairnessViewModel;
+import dev.topiary.ui.pruning.PruneCommands;
+import dev.topiary.ui.pruning.PruneViewModel;
 import dev.topiary.ui.selection.NeuronSelection;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -46,6 +49,9 @@ public final class MainViewModel implements AutoCloseable {
     private final AnalysisViewModel analysis = new AnalysisViewModel();
     private final CaptureSettings captureSettings = new CaptureSettings();
     private final AnalysisJobs analysisJobs;
+    private final PruneViewModel pruning = new PruneViewModel();
+    private final FairnessViewModel fairness = new FairnessViewModel();
+    private final PruneJobs pruneJobs;
     private Consumer<UserError> errorListener = error -> {};
     private LoadedModel loaded;
 
@@ -70,6 +76,7 @@ public final class MainViewModel implements AutoCloseable {
         busy.bind(currentJob.isNotNull());
         settings.lastModelPath().ifPresent(modelPath::set);
         analysisJobs = new AnalysisJobs(this, inference, jobs, settings, analysis, selection, captureSettings);
+        pruneJobs = new PruneJobs(this, inference, settings, selection, analysis, captureSettings, pruning, fairness);
         // Relative to the working directory, which is the checkout under mvn javafx:run.
         captureSettings.listFolder(Path.of("sample-prompts"));
     }
@@ -269,6 +276,19 @@ public final class MainViewModel implements AutoCloseable {
     /** Returns the commands of the analysis views: capture, open, save and export. */
     public AnalysisCommands analysisCommands() {
         return analysisJobs;
+    }
+
+    public PruneViewModel pruning() {
+        return pruning;
+    }
+
+    public FairnessViewModel fairness() {
+        return fairness;
+    }
+
+    /** Returns the commands of the Prune and Fairness tabs: preview, export and bias reports. */
+    public PruneCommands pruneCommands() {
+        return pruneJobs;
     }
 
     public StringProperty modelPathProperty() {

@@ -4,6 +4,8 @@ import dev.topiary.ui.activations.ActivationsView;
 import dev.topiary.ui.analysis.AnalysisView;
 import dev.topiary.ui.analysis.NeuronInspector;
 import dev.topiary.ui.analysis.PromptSetPanel;
+import dev.topiary.ui.pruning.FairnessView;
+import dev.topiary.ui.pruning.PruneView;
 import dev.topiary.ui.selection.SelectionPanel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +48,13 @@ public final class MainWindow {
             }
             if (type == PromptSetPanel.class) {
                 return new PromptSetPanel(viewModel.captureSettings(), viewModel.analysisCommands());
+            }
+            if (type == PruneView.class) {
+                return new PruneView(viewModel.pruning(), viewModel.pruneCommands());
+            }
+            if (type == FairnessView.class) {
+                return new FairnessView(viewModel.fairness(), viewModel.pruning(), viewModel.selection(),
+                        viewModel.analysis(), viewModel.pruneCommands());
             }
             if (type == SelectionPanel.class) {
                 return new SelectionPanel(viewModel.selection());

@@ -2,6 +2,7 @@ package dev.topiary.ui;
 
 import dev.topiary.activations.PromptSetException;
 import dev.topiary.engine.EngineException;
+import dev.topiary.export.ExportException;
 import dev.topiary.model.ModelFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,6 +32,10 @@ public record UserError(String title, String cause, String fix, String details) 
                     + "file holds one prompt per line; a .jsonl file one {\"text\": \"...\"} object per line.",
                     stackTrace(error));
         }
+        if (error instanceof ExportException) {
+            return new UserError(title, message, "Choose a new or empty folder outside the source model's folder, "
+                    + "on a disk with room for the model.", stackTrace(error));
+        }
         if (error instanceof NoSuchFileException missing) {
             return new UserError(title, missing.getFile() + ": not found", "Check the path, or choose another "
                     + "file or folder.", stackTrace(error));
@@ -50,10 +55,14 @@ public record UserError(String title, String cause, String fix, String details) 
                 + "The details below and the log contain the stack trace; please report it.", stackTrace(error));
     }
 
-    /** Returns whether the user can fix the failure: a bad model, prompt or analysis file or an invalid value. */
+    /**
+     * Returns whether the user can fix the failure: a bad model, prompt or analysis file, an invalid value, or an
+     * export folder that cannot be written.
+     */
     public static boolean isExpected(Throwable error) {
         return error instanceof ModelFormatException || error instanceof PromptSetException
-                || error instanceof IOException || error instanceof IllegalArgumentException;
+                || error instanceof IOException || error instanceof IllegalArgumentException
+                || error instanceof ExportException;
     }
 
     private static String stackTrace(Throwable error) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * model's memory, opens it, downloads from the Hub, and adds opened models to the recent list. Use it on the FX
  * thread only.
  *
- * <p>Reading the library and configs is file work that never waits for the engine, so it runs on a thread of
+ * <p>Reading the library and configs is file work that does not need the engine thread, so it runs on a thread of
  * its own instead of queueing behind a long evaluation or capture on the job worker. Downloads are jobs, with
  * progress in the status bar.
  */

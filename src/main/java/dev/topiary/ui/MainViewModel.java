@@ -7,6 +7,8 @@ import dev.topiary.ui.activations.ActivationsViewModel;
 import dev.topiary.ui.analysis.AnalysisCommands;
 import dev.topiary.ui.analysis.AnalysisViewModel;
 import dev.topiary.ui.analysis.CaptureSettings;
+import dev.topiary.ui.evaluation.EvaluationCommands;
+import dev.topiary.ui.evaluation.EvaluationViewModel;
 import dev.topiary.ui.library.ModelLibraryCommands;
 import dev.topiary.ui.library.ModelPickerViewModel;
 import dev.topiary.ui.selection.NeuronSelection;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * State and commands of the main window: the open model, the model library, the prompt and its generation
- * settings, the neuron selection, the prompt-set analysis, and the one background job at a time. Use it on the FX thread only. Engine
- * work runs through {@link JobRunner}.
+ * settings, the neuron selection, the prompt-set analysis, the evaluation, and the one background job at a time.
+ * Use it on the FX thread only. Engine work runs through {@link JobRunner}.
  */
 public final class MainViewModel implements AutoCloseable {
 
@@ -52,6 +54,8 @@ public final class MainViewModel implements AutoCloseable {
     private final AnalysisJobs analysisJobs;
     private final ModelPickerViewModel modelPicker = new ModelPickerViewModel();
     private final LibraryJobs libraryJobs;
+    private final EvaluationViewModel evaluation = new EvaluationViewModel();
+    private final EvaluationJobs evaluationJobs;
     private Consumer<UserError> errorListener = error -> {};
     private LoadedModel loaded;
 
@@ -90,6 +94,8 @@ public final class MainViewModel implements AutoCloseable {
         // Relative to the working directory, which is the checkout under mvn javafx:run.
         captureSettings.listFolder(Path.of("sample-prompts"));
         libraryJobs = new LibraryJobs(this, inference, library, downloader, modelPicker);
+        evaluationJobs = new EvaluationJobs(this, inference, settings, evaluation, modelPicker);
+        evaluation.listSampleFolder(Path.of("sample-prompts"));
         libraryJobs.refresh();
     }
 
@@ -303,6 +309,23 @@ public final class MainViewModel implements AutoCloseable {
     /** Returns the commands of the model picker: refresh, open and download. */
     public ModelLibraryCommands libraryCommands() {
         return libraryJobs;
+    }
+
+    public EvaluationViewModel evaluation() {
+        return evaluation;
+    }
+
+    /** Returns the commands of the Evaluate tab: run, cancel and export. */
+    public EvaluationCommands evaluationCommands() {
+        return evaluationJobs;
+    }
+
+    /**
+     * Offers a model folder made in this session, such as an exported pruned model, in the Evaluate tab and
+     * ticks it there.
+     */
+    public void addSessionModel(Path folder) {
+        evaluationJobs.addSessionModel(folder);
     }
 
     public CaptureSettings captureSettings() {

@@ -6,6 +6,7 @@ import dev.topiary.ui.activations.ActivationsView;
 import dev.topiary.ui.analysis.AnalysisView;
 import dev.topiary.ui.analysis.NeuronInspector;
 import dev.topiary.ui.analysis.PromptSetPanel;
+import dev.topiary.ui.evaluation.EvaluationView;
 import dev.topiary.ui.library.ModelPickerPanel;
 import dev.topiary.ui.selection.SelectionPanel;
 import java.io.IOException;
@@ -64,6 +65,9 @@ public final class MainWindow {
             }
             if (type == ModelPickerPanel.class) {
                 return new ModelPickerPanel(viewModel.modelPicker(), viewModel.libraryCommands());
+            }
+            if (type == EvaluationView.class) {
+                return new EvaluationView(viewModel.evaluation(), viewModel.evaluationCommands());
             }
             if (type == SelectionPanel.class) {
                 return new SelectionPanel(viewModel.selection());

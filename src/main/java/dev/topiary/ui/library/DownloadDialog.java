@@ -15,7 +15,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.stage.Window;
 
-/** The "Download from Hub" dialog ({@code fxml/DownloadDialog.fxml}): asks for a repo id and a revision. */
+/** The "Download from Hub" dialog ({@code fxml/DownloadDialog.fxml}): a repo id and a revision to download. */
 public final class DownloadDialog {
 
     /** The Hub's repo id syntax, as the downloader checks it: ORG/NAME of letters, digits, '.', '-' and '_'. */

@@ -2,7 +2,7 @@ package dev.topiary.ui.library;
 
 import javafx.beans.property.ReadOnlyBooleanProperty;
 
-/** What the model picker asks the window to do; the work runs in the background. */
+/** Commands of the model picker, carried out by the window in the background. */
 public interface ModelLibraryCommands {
 
     /** Reads the library again: models.cfg, the Hugging Face cache and the recent list. */

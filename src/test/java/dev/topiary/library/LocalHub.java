@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 /**
  * A stand-in for the Hugging Face Hub on the loopback address: serves one repo from a local folder with the
  * headers the Hub sends (X-Repo-Commit; ETag as the git blob sha1 for small files; X-Linked-Etag as the sha256
- * and X-Linked-Size for safetensors files), answers 401 for any repo whose name contains "gated" and 404 for
+ * and X-Linked-Size for safetensors files), returns 401 for any repo whose name contains "gated" and 404 for
  * anything else.
  */
 public final class LocalHub implements AutoCloseable {

@@ -144,7 +144,8 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
         if (folder != null) {
             Path configFile = folder.resolve("config.json");
             if (!Files.isRegularFile(configFile)) {
-                throw new ModelFormatException(folder, "no config.json in this folder.");
+                throw new ModelFormatException(folder, "no config.json in this folder. Choose a Hugging Face model "
+                        + "folder, which has config.json beside its safetensors files.");
             }
             return HfConfigReader.read(configFile, folder.resolve("generation_config.json"));
         }
@@ -173,8 +174,9 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
         });
     }
 
-    /** Puts an opened model first in the recent list, then lists the library again. */
+    /** Puts an opened model first in the recent list, lists the library again and folds the picker away. */
     void modelOpened(Path path) {
+        view.expandedProperty().set(false);
         Path absolute = path.toAbsolutePath().normalize();
         files.execute(() -> {
             try {

@@ -10,6 +10,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.TitledPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -28,6 +30,8 @@ public final class ModelPickerPanel {
     private final ModelLibraryCommands commands;
 
     @FXML
+    private TitledPane libraryPane;
+    @FXML
     private ListView<LibraryItem> libraryList;
     @FXML
     private Label libraryStatus;
@@ -39,8 +43,6 @@ public final class ModelPickerPanel {
     private Label captureMemory;
     @FXML
     private Label trainingMemory;
-    @FXML
-    private Label freeMemoryKey;
     @FXML
     private Label freeMemory;
     @FXML
@@ -63,6 +65,9 @@ public final class ModelPickerPanel {
 
     @FXML
     private void initialize() {
+        libraryPane.expandedProperty().bindBidirectional(viewModel.expandedProperty());
+        libraryPane.textProperty().bind(Bindings.createStringBinding(() -> "Library: " + viewModel.items().size()
+                + (viewModel.items().size() == 1 ? " model" : " models"), viewModel.items()));
         libraryList.setItems(viewModel.items());
         libraryList.setCellFactory(list -> new LibraryCell());
         Label empty = new Label(ModelPickerViewModel.EMPTY_TEXT);
@@ -108,10 +113,8 @@ public final class ModelPickerPanel {
                 : String.format(Locale.ROOT, "Estimated for 1 \u00d7 %d tokens; training for %d \u00d7 %d "
                         + "tokens with AdamW.", memory.get().sequence(), MemoryCheck.TRAINING_BATCH,
                         memory.get().trainingSequence()), memory));
-        freeMemoryKey.textProperty().bind(Bindings.createStringBinding(() -> memory.get() == null ? "Free"
-                : "Free on " + memory.get().device(), memory));
         freeMemory.textProperty().bind(Bindings.createStringBinding(() -> memory.get() == null ? ""
-                : MemoryEstimate.format(memory.get().freeBytes()), memory));
+                : MemoryEstimate.format(memory.get().freeBytes()) + " on " + memory.get().device(), memory));
 
         memoryStatus.textProperty().bind(viewModel.memoryStatusProperty());
         memoryStatus.visibleProperty().bind(viewModel.memoryStatusProperty().isNotEmpty());
@@ -150,11 +153,12 @@ public final class ModelPickerPanel {
         request.ifPresent(chosen -> commands.download(chosen.repoId(), chosen.revision()));
     }
 
-    /** Shows a model's name and origin on the first line, its size and source in grey below. */
+    /** Shows a model's name and origin on the first line, its size and source in grey below, its note as a tooltip. */
     private static final class LibraryCell extends ListCell<LibraryItem> {
         private final Label name = new Label();
         private final Label origin = new Label();
         private final Label details = new Label();
+        private final Tooltip tooltip = new Tooltip();
         private final HBox layout;
 
         LibraryCell() {
@@ -179,11 +183,15 @@ public final class ModelPickerPanel {
             if (empty || item == null) {
                 setGraphic(null);
                 setText(null);
+                setTooltip(null);
                 return;
             }
             name.setText(item.name());
             origin.setText(item.originLabel());
             details.setText(item.sizeText() + "  \u00b7  " + item.sourceText());
+            String note = item.entry().note();
+            tooltip.setText((note == null || note.isBlank() ? "" : note + "\n") + item.sourceText());
+            setTooltip(tooltip);
             setGraphic(layout);
             setText(null);
         }

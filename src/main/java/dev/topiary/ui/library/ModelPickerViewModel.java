@@ -5,11 +5,13 @@ import java.util.Objects;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -27,9 +29,9 @@ public final class ModelPickerViewModel {
     private final ObservableList<LibraryItem> items = FXCollections.observableArrayList();
     private final ObjectProperty<LibraryItem> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyObjectWrapper<MemoryCheck> memory = new ReadOnlyObjectWrapper<>(this, "memory");
-    private final ReadOnlyStringWrapper memoryStatus = new ReadOnlyStringWrapper(this, "memoryStatus",
-            "Select a model to see its size and memory estimate.");
+    private final ReadOnlyStringWrapper memoryStatus = new ReadOnlyStringWrapper(this, "memoryStatus");
     private final ReadOnlyStringWrapper libraryStatus = new ReadOnlyStringWrapper(this, "libraryStatus", "");
+    private final BooleanProperty expanded = new SimpleBooleanProperty(this, "expanded", true);
     private final StringBinding warning = Bindings.createStringBinding(
             () -> memory.get() == null ? null : memory.get().warning(), memory);
     private final BooleanBinding fitsOrUnknown = Bindings.createBooleanBinding(
@@ -38,9 +40,13 @@ public final class ModelPickerViewModel {
     public ModelPickerViewModel() {
         selected.addListener((property, before, now) -> {
             memory.set(null);
-            memoryStatus.set(now == null ? "Select a model to see its size and memory estimate."
-                    : now.isLocal() ? "Estimating memory…"
-                    : "Not on this machine: download it from the Hub to open it.");
+            if (now == null) {
+                memoryStatus.set(null);
+            } else if (now.isLocal()) {
+                memoryStatus.set("Estimating memory…");
+            } else {
+                memoryStatus.set("Not on this machine: download it from the Hub to open it.");
+            }
         });
     }
 
@@ -95,6 +101,11 @@ public final class ModelPickerViewModel {
         }
     }
 
+    /** Returns whether the picker is unfolded; the window folds it once a model is open, and the user unfolds it. */
+    public BooleanProperty expandedProperty() {
+        return expanded;
+    }
+
     public ObservableList<LibraryItem> items() {
         return items;
     }
@@ -108,7 +119,10 @@ public final class ModelPickerViewModel {
         return memory.getReadOnlyProperty();
     }
 
-    /** Returns a line in place of the memory check (estimating, not downloaded, unreadable), or null. */
+    /**
+     * Returns a line in place of the memory check (estimating, not downloaded, unreadable), or null, as before
+     * the first selection, when the list alone says enough.
+     */
     public ReadOnlyStringProperty memoryStatusProperty() {
         return memoryStatus.getReadOnlyProperty();
     }

@@ -20,6 +20,8 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
@@ -35,6 +37,8 @@ public final class MainView {
 
     private final MainViewModel viewModel;
     private final UiSettings settings;
+    /** Position of the divider before the inspector when a tab hid it, restored when the inspector returns. */
+    private double inspectorDivider = 0.64;
 
     @FXML
     private MenuItem runMenuItem;
@@ -54,6 +58,12 @@ public final class MainView {
     private MenuItem clearSelectionMenuItem;
     @FXML
     private Node neuronInspector;
+    @FXML
+    private SplitPane centreSplit;
+    @FXML
+    private TabPane stageTabs;
+    @FXML
+    private Tab evaluateTab;
     @FXML
     private PromptSetPanel promptSetPanelController;
     @FXML
@@ -124,7 +134,21 @@ public final class MainView {
         bindAnalysisMenus();
         // The inspector keeps its width when the window grows; the tabs take the rest.
         SplitPane.setResizableWithParent(neuronInspector, false);
+        // The neuron inspector has nothing to show for a comparison of whole models, so Evaluate takes its width.
+        stageTabs.getSelectionModel().selectedItemProperty().addListener((property, before, tab) ->
+                showInspector(tab != evaluateTab));
         viewModel.setErrorListener(error -> ErrorDialog.show(window(), error));
+    }
+
+    private void showInspector(boolean show) {
+        boolean shown = centreSplit.getItems().contains(neuronInspector);
+        if (show && !shown) {
+            centreSplit.getItems().add(neuronInspector);
+            centreSplit.setDividerPositions(inspectorDivider);
+        } else if (!show && shown) {
+            inspectorDivider = centreSplit.getDividerPositions()[0];
+            centreSplit.getItems().remove(neuronInspector);
+        }
     }
 
     private void bindModelPanel() {

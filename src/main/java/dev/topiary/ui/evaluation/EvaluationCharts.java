@@ -21,6 +21,7 @@ import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
@@ -36,6 +37,7 @@ public final class EvaluationCharts {
     private static final Font TITLE_FONT = new Font("SansSerif", Font.BOLD, 13);
     private static final Font LABEL_FONT = new Font("SansSerif", Font.PLAIN, 12);
     private static final Font TICK_FONT = new Font("SansSerif", Font.PLAIN, 11);
+    private static final Font NOTE_FONT = new Font("SansSerif", Font.ITALIC, 10);
     private static final Color GRID = new Color(0xDDDDDD);
     /** Colour-blind safe series colours (Okabe and Ito). */
     private static final Color[] SERIES = {new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73),
@@ -86,7 +88,16 @@ public final class EvaluationCharts {
                         models.get(i));
             }
         }
-        return chart("Tokens/s, higher is better", dataset, "Speed was not measured (speed tokens 0).");
+        JFreeChart chart = chart("Tokens/s, higher is better", dataset, "Speed was not measured (speed tokens 0).");
+        if (dataset.getRowCount() > 0) {
+            // Short runs vary several-fold between identical runs on a loaded CPU, so the subtitle names the
+            // measurement and its limit.
+            TextTitle note = new TextTitle("median of 3 short runs; varies with other load on the device",
+                    NOTE_FONT);
+            note.setPaint(Color.DARK_GRAY);
+            chart.addSubtitle(0, note);
+        }
+        return chart;
     }
 
     /** Returns unique category labels: model names, with " (2)" and so on after repeats. */
@@ -142,8 +153,10 @@ public final class EvaluationCharts {
         plot.setOutlinePaint(Color.GRAY);
         plot.setNoDataMessage(noData);
         plot.setNoDataMessageFont(LABEL_FONT);
-        plot.addRangeMarker(new ValueMarker(1.0, Color.DARK_GRAY, new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
-                BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f)));
+        if (dataset.getRowCount() > 0) {
+            plot.addRangeMarker(new ValueMarker(1.0, Color.DARK_GRAY, new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f)));
+        }
 
         JFreeChart chart = new JFreeChart(title, TITLE_FONT, plot, dataset.getRowCount() > 1);
         chart.setBackgroundPaint(Color.WHITE);

@@ -1,6 +1,7 @@
 package dev.topiary.ui;
 
 import dev.topiary.activations.ActivationAnalysis;
+import dev.topiary.activations.ActivationRecorder;
 import dev.topiary.activations.CaptureOptions;
 import dev.topiary.activations.CaptureProgress;
 import dev.topiary.activations.NeuronStatistics;
@@ -14,6 +15,11 @@ import dev.topiary.export.ExportException;
 import dev.topiary.export.HfFolderWriter;
 import dev.topiary.model.Ablation;
 import dev.topiary.model.Checkpoint;
+import dev.topiary.evaluation.ChoiceScorer;
+import dev.topiary.evaluation.ChoiceTask;
+import dev.topiary.evaluation.SpeedProbe;
+import dev.topiary.evaluation.TextMetrics;
+import dev.topiary.evaluation.TextScorer;
 import dev.topiary.model.GenerationOptions;
 import dev.topiary.model.GenerationResult;
 import dev.topiary.model.Generator;
@@ -48,7 +54,7 @@ import java.util.function.IntConsumer;
 
 /**
  * The window's way into the tensor engine: loads models, runs prompts, captures prompt sets, previews and exports
- * pruned models and measures bias, and returns plain Java values. Every
+ * pruned models, measures bias and scores models, and returns plain Java values. Every
  * method blocks until the engine thread has done the work, so call them from a background job, never from the
  * FX thread.
  */
@@ -61,8 +67,17 @@ public final class InferenceService {
 
     /** Loads a Hugging Face model folder or a llama2.c checkpoint, with its tokenizer found beside it. */
     public LoadedModel load(Path path) throws ModelFormatException {
+        return load(path, null);
+    }
+
+    /**
+     * Loads a model like {@link #load(Path)}.
+     *
+     * @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint
+     */
+    public LoadedModel load(Path path, Path tokenizer) throws ModelFormatException {
         TensorEngine engine = TensorEngine.get();
-        LanguageModel model = LanguageModel.load(engine, path, null);
+        LanguageModel model = LanguageModel.load(engine, path, tokenizer);
         String dtype = engine.dataType().name().toLowerCase(Locale.ROOT);
         return new LoadedModel(model, ModelSummary.of(model, dtype));
     }
@@ -274,5 +289,90 @@ public final class InferenceService {
             texts.add(tokenizer.tokenText(id));
         }
         return texts;
+    }
+
+    /** Returns the bytes free for new tensors on the engine's device, starting the engine if needed. */
+    public long freeDeviceBytes() {
+        return TensorEngine.get().freeDeviceBytes();
+    }
+
+    /** Returns the bytes of one element in the dtype the engine computes in, for memory estimates. */
+    public int bytesPerElement() {
+        return TensorEngine.get().dataType().getNumOfBytes();
+    }
+
+    /**
+     * Scores every next token of a text set, with KL divergence and top-1 agreement against a reference.
+     *
+     * @param reference a model with the same vocabulary, or null; it may be {@code loaded} itself
+     * @param progress receives windows done and total after each batch, on the engine thread
+     * @param cancelled polled between batches; the metrics of the batches so far are returned when it is true
+     */
+    public TextMetrics scoreText(LoadedModel loaded, LoadedModel reference, PromptSet texts, int window, int stride,
+            int batchSize, CaptureProgress progress, BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        LanguageModel referenceModel = reference == null ? null : reference.model();
+        return TensorEngine.get().call(manager -> TextScorer.score(model, referenceModel, texts, window, stride,
+                batchSize, progress, cancelled));
+    }
+
+    /** Scores a multiple-choice task; items after {@code cancelled} turns true are left out. */
+    public ChoiceScorer.Result scoreChoices(LoadedModel loaded, ChoiceTask task, CaptureProgress progress,
+            BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        return TensorEngine.get().call(manager -> ChoiceScorer.score(model, task, progress, cancelled));
+    }
+
+    /**
+     * Measures the median prefill and greedy decode speed over three runs after a warm-up: the prompt is the
+     * encoded text, cut so that {@code tokens} more tokens fit in the model's context.
+     */
+    public SpeedProbe.Speed measureSpeed(LoadedModel loaded, String text, int tokens) {
+        LanguageModel model = loaded.model();
+        TextTokenizer tokenizer = requireTokenizer(loaded);
+        int[] encoded = tokenizer.encode(text);
+        int context = model.config().maxPositionEmbeddings();
+        if (tokens >= context) {
+            throw new IllegalArgumentException("The speed test decodes " + tokens + " tokens but " + model.name()
+                    + " reads at most " + context + "; lower the speed tokens.");
+        }
+        int[] prompt = Arrays.copyOf(encoded, Math.max(1, Math.min(encoded.length, context - tokens)));
+        return TensorEngine.get().call(manager -> SpeedProbe.median(model, prompt, tokens, 3));
+    }
+
+    /**
+     * Continues each prompt greedily and returns the continuations in prompt order. A prompt longer than the
+     * context is cut to leave room for one new token.
+     *
+     * @param cancelled polled between tokens; the remaining prompts are skipped once it is true
+     */
+    public List<String> generateGreedy(LoadedModel loaded, List<String> prompts, int maxNewTokens,
+            BooleanSupplier cancelled) {
+        LanguageModel model = loaded.model();
+        TextTokenizer tokenizer = requireTokenizer(loaded);
+        int context = model.config().maxPositionEmbeddings();
+        return TensorEngine.get().call(manager -> {
+            List<String> texts = new ArrayList<>(prompts.size());
+            for (String prompt : prompts) {
+                if (cancelled.getAsBoolean()) {
+                    break;
+                }
+                int[] ids = tokenizer.encode(prompt);
+                int[] tokens = ids.length >= context ? Arrays.copyOf(ids, context - 1) : ids;
+                texts.add(Generator.generate(model, tokens, GenerationOptions.greedy(maxNewTokens),
+                        ActivationRecorder.NONE, cancelled).text());
+            }
+            return texts;
+        });
+    }
+
+    private static TextTokenizer requireTokenizer(LoadedModel loaded) {
+        TextTokenizer tokenizer = loaded.model().tokenizer();
+        if (tokenizer == null) {
+            throw new IllegalArgumentException(loaded.summary().source() + " has no tokenizer, so text cannot be "
+                    + "encoded for it. Evaluate a model folder with tokenizer.json, or a llama2.c checkpoint with "
+                    + "its tokenizer .bin beside it.");
+        }
+        return tokenizer;
     }
 }

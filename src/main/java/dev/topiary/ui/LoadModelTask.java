@@ -16,13 +16,20 @@ final class LoadModelTask extends Task<LoadedModel> {
     private final InferenceService inference;
     private final JobRunner jobs;
     private final Path path;
+    private final Path tokenizer;
     /** The model once {@link #call} has decided to return it; guarded by this. */
     private LoadedModel loaded;
 
     LoadModelTask(InferenceService inference, JobRunner jobs, Path path) {
+        this(inference, jobs, path, null);
+    }
+
+    /** @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint */
+    LoadModelTask(InferenceService inference, JobRunner jobs, Path path, Path tokenizer) {
         this.inference = inference;
         this.jobs = jobs;
         this.path = path;
+        this.tokenizer = tokenizer;
         updateTitle("Open model");
         updateMessage("Loading " + path);
         updateProgress(-1, 1);
@@ -30,7 +37,7 @@ final class LoadModelTask extends Task<LoadedModel> {
 
     @Override
     protected LoadedModel call() throws ModelFormatException {
-        LoadedModel opened = inference.load(path);
+        LoadedModel opened = inference.load(path, tokenizer);
         boolean discard;
         synchronized (this) {
             discard = isCancelled();

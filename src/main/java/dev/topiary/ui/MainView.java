@@ -37,6 +37,8 @@ public final class MainView {
 
     private final MainViewModel viewModel;
     private final UiSettings settings;
+    /** Position of the divider before the inspector when a tab hid it, restored when the inspector returns. */
+    private double inspectorDivider = 0.64;
 
     @FXML
     private MenuItem runMenuItem;
@@ -57,11 +59,15 @@ public final class MainView {
     @FXML
     private Node neuronInspector;
     @FXML
+    private SplitPane centreSplit;
+    @FXML
+    private TabPane stageTabs;
+    @FXML
+    private Tab evaluateTab;
+    @FXML
     private PromptSetPanel promptSetPanelController;
     @FXML
     private AnalysisView analysisViewController;
-    @FXML
-    private TabPane stageTabs;
     @FXML
     private Tab pruneTab;
     @FXML
@@ -130,8 +136,22 @@ public final class MainView {
         bindAnalysisMenus();
         // The inspector keeps its width when the window grows; the tabs take the rest.
         SplitPane.setResizableWithParent(neuronInspector, false);
+        // The neuron inspector has nothing to show for a comparison of whole models, so Evaluate takes its width.
+        stageTabs.getSelectionModel().selectedItemProperty().addListener((property, before, tab) ->
+                showInspector(tab != evaluateTab));
         viewModel.setErrorListener(error -> ErrorDialog.show(window(), error));
         viewModel.fairness().setShowPruneTab(() -> stageTabs.getSelectionModel().select(pruneTab));
+    }
+
+    private void showInspector(boolean show) {
+        boolean shown = centreSplit.getItems().contains(neuronInspector);
+        if (show && !shown) {
+            centreSplit.getItems().add(neuronInspector);
+            centreSplit.setDividerPositions(inspectorDivider);
+        } else if (!show && shown) {
+            inspectorDivider = centreSplit.getDividerPositions()[0];
+            centreSplit.getItems().remove(neuronInspector);
+        }
     }
 
     private void bindModelPanel() {

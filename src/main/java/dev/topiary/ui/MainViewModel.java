@@ -1,5 +1,7 @@
 package dev.topiary.ui;
 
+import dev.topiary.library.HubDownloader;
+import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.GenerationOptions;
 import dev.topiary.ui.activations.ActivationsViewModel;
 import dev.topiary.ui.analysis.AnalysisCommands;
@@ -8,6 +10,10 @@ import dev.topiary.ui.analysis.CaptureSettings;
 import dev.topiary.ui.pruning.FairnessViewModel;
 import dev.topiary.ui.pruning.PruneCommands;
 import dev.topiary.ui.pruning.PruneViewModel;
+import dev.topiary.ui.evaluation.EvaluationCommands;
+import dev.topiary.ui.evaluation.EvaluationViewModel;
+import dev.topiary.ui.library.ModelLibraryCommands;
+import dev.topiary.ui.library.ModelPickerViewModel;
 import dev.topiary.ui.selection.NeuronSelection;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -33,9 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * State and commands of the main window: the open model, the prompt and its generation settings, the neuron
- * selection, the prompt-set analysis, and the one background job at a time. Use it on the FX thread only. Engine
- * work runs through {@link JobRunner}.
+ * State and commands of the main window: the open model, the model library, the prompt and its generation
+ * settings, the neuron selection, the prompt-set analysis, the evaluation, and the one background job at a time.
+ * Use it on the FX thread only. Engine work runs through {@link JobRunner}.
  */
 public final class MainViewModel implements AutoCloseable {
 
@@ -52,6 +58,10 @@ public final class MainViewModel implements AutoCloseable {
     private final PruneViewModel pruning = new PruneViewModel();
     private final FairnessViewModel fairness = new FairnessViewModel();
     private final PruneJobs pruneJobs;
+    private final ModelPickerViewModel modelPicker = new ModelPickerViewModel();
+    private final LibraryJobs libraryJobs;
+    private final EvaluationViewModel evaluation = new EvaluationViewModel();
+    private final EvaluationJobs evaluationJobs;
     private Consumer<UserError> errorListener = error -> {};
     private LoadedModel loaded;
 
@@ -69,7 +79,18 @@ public final class MainViewModel implements AutoCloseable {
     private final ReadOnlyDoubleWrapper jobProgress = new ReadOnlyDoubleWrapper(this, "jobProgress", 0);
     private final BooleanBinding canRun = model.isNotNull().and(busy.not());
 
+    /** Creates the view model with the user's model library and Hub settings, read from the environment. */
     public MainViewModel(InferenceService inference, JobRunner jobs, UiSettings settings) {
+        this(inference, jobs, settings, ModelLibrary.fromEnvironment(System.getenv()),
+                HubDownloader.fromEnvironment(System.getenv()));
+    }
+
+    /**
+     * Creates the view model with a given model library and Hub downloader, so that tests use temporary folders
+     * and a local server instead of the user's.
+     */
+    public MainViewModel(InferenceService inference, JobRunner jobs, UiSettings settings, ModelLibrary library,
+            HubDownloader downloader) {
         this.inference = inference;
         this.jobs = jobs;
         this.settings = settings;
@@ -79,6 +100,10 @@ public final class MainViewModel implements AutoCloseable {
         pruneJobs = new PruneJobs(this, inference, settings, selection, analysis, captureSettings, pruning, fairness);
         // Relative to the working directory, which is the checkout under mvn javafx:run.
         captureSettings.listFolder(Path.of("sample-prompts"));
+        libraryJobs = new LibraryJobs(this, inference, library, downloader, modelPicker);
+        evaluationJobs = new EvaluationJobs(this, inference, settings, evaluation, modelPicker);
+        evaluation.listSampleFolder(Path.of("sample-prompts"));
+        libraryJobs.refresh();
     }
 
     /** Sets the listener that shows failures to the user. The window passes its error dialog. */
@@ -101,6 +126,19 @@ public final class MainViewModel implements AutoCloseable {
 
     /** Opens the model at {@link #modelPathProperty()}. Does nothing while a job runs or the path is blank. */
     public void openModel() {
+        openTyped(null);
+    }
+
+    /**
+     * Sets the model path and opens it with a llama2.c tokenizer file, as the model picker does for a models.cfg
+     * entry that names one.
+     */
+    public void openModel(Path path, Path tokenizer) {
+        modelPath.set(path.toString());
+        openTyped(tokenizer);
+    }
+
+    private void openTyped(Path tokenizer) {
         String typed = modelPath.get() == null ? "" : modelPath.get().strip();
         if (busy.get() || typed.isEmpty()) {
             return;
@@ -112,11 +150,12 @@ public final class MainViewModel implements AutoCloseable {
             errorListener.accept(UserError.from("Open model failed", e));
             return;
         }
-        LoadModelTask task = new LoadModelTask(inference, jobs, path);
+        LoadModelTask task = new LoadModelTask(inference, jobs, path, tokenizer);
         long started = System.nanoTime();
         startJob(task, "Open model", opened -> {
             replaceModel(opened);
             settings.saveLastModelPath(path);
+            libraryJobs.modelOpened(path);
             return String.format(Locale.ROOT, "Loaded %s in %d ms", opened.summary().name(),
                     (System.nanoTime() - started) / 1_000_000);
         });
@@ -249,6 +288,7 @@ public final class MainViewModel implements AutoCloseable {
             jobs.submit("Close " + closing.summary().name(), () -> inference.close(closing));
         }
         jobs.close();
+        libraryJobs.close();
     }
 
     /** Returns whether Run can start: a model is open and no job runs. */
@@ -267,6 +307,32 @@ public final class MainViewModel implements AutoCloseable {
 
     public AnalysisViewModel analysis() {
         return analysis;
+    }
+
+    public ModelPickerViewModel modelPicker() {
+        return modelPicker;
+    }
+
+    /** Returns the commands of the model picker: refresh, open and download. */
+    public ModelLibraryCommands libraryCommands() {
+        return libraryJobs;
+    }
+
+    public EvaluationViewModel evaluation() {
+        return evaluation;
+    }
+
+    /** Returns the commands of the Evaluate tab: run, cancel and export. */
+    public EvaluationCommands evaluationCommands() {
+        return evaluationJobs;
+    }
+
+    /**
+     * Offers a model folder made in this session, such as an exported pruned model, in the Evaluate tab and
+     * ticks it there.
+     */
+    public void addSessionModel(Path folder) {
+        evaluationJobs.addSessionModel(folder);
     }
 
     public CaptureSettings captureSettings() {

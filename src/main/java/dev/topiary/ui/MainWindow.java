@@ -1,11 +1,15 @@
 package dev.topiary.ui;
 
+import dev.topiary.library.HubDownloader;
+import dev.topiary.library.ModelLibrary;
 import dev.topiary.ui.activations.ActivationsView;
 import dev.topiary.ui.analysis.AnalysisView;
 import dev.topiary.ui.analysis.NeuronInspector;
 import dev.topiary.ui.analysis.PromptSetPanel;
 import dev.topiary.ui.pruning.FairnessView;
 import dev.topiary.ui.pruning.PruneView;
+import dev.topiary.ui.evaluation.EvaluationView;
+import dev.topiary.ui.library.ModelPickerPanel;
 import dev.topiary.ui.selection.SelectionPanel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +35,19 @@ public final class MainWindow {
 
     /** Shows the window on a stage, at the size saved in {@code settings}, and starts the tensor engine. */
     public static MainWindow show(Stage stage, UiSettings settings) {
-        MainViewModel viewModel = new MainViewModel(new InferenceService(), new JobRunner(), settings);
+        return show(stage, new MainViewModel(new InferenceService(), new JobRunner(), settings), settings);
+    }
+
+    /**
+     * Shows the window like {@link #show(Stage, UiSettings)} with a given model library and Hub downloader, as
+     * tests do to keep away from the user's folders and the network.
+     */
+    public static MainWindow show(Stage stage, UiSettings settings, ModelLibrary library, HubDownloader downloader) {
+        return show(stage, new MainViewModel(new InferenceService(), new JobRunner(), settings, library, downloader),
+                settings);
+    }
+
+    private static MainWindow show(Stage stage, MainViewModel viewModel, UiSettings settings) {
         FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/MainView.fxml"));
         loader.setControllerFactory(type -> {
             if (type == MainView.class) {
@@ -55,6 +71,12 @@ public final class MainWindow {
             if (type == FairnessView.class) {
                 return new FairnessView(viewModel.fairness(), viewModel.pruning(), viewModel.selection(),
                         viewModel.analysis(), viewModel.pruneCommands());
+            }
+            if (type == ModelPickerPanel.class) {
+                return new ModelPickerPanel(viewModel.modelPicker(), viewModel.libraryCommands());
+            }
+            if (type == EvaluationView.class) {
+                return new EvaluationView(viewModel.evaluation(), viewModel.evaluationCommands());
             }
             if (type == SelectionPanel.class) {
                 return new SelectionPanel(viewModel.selection());

@@ -3,6 +3,8 @@ package dev.topiary.ui;
 import dev.topiary.activations.PromptSetException;
 import dev.topiary.engine.EngineException;
 import dev.topiary.export.ExportException;
+import dev.topiary.library.HubException;
+import dev.topiary.library.ModelsConfig;
 import dev.topiary.model.ModelFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,6 +38,15 @@ public record UserError(String title, String cause, String fix, String details) 
             return new UserError(title, message, "Choose a new or empty folder outside the source model's folder, "
                     + "on a disk with room for the model.", stackTrace(error));
         }
+        if (error instanceof HubException) {
+            return new UserError(title, message, "Check the repo id and revision, the network connection, and "
+                    + "HF_TOKEN for gated or private repos; finished files are kept for the next try.",
+                    stackTrace(error));
+        }
+        if (error instanceof ModelsConfig.ConfigException) {
+            return new UserError(title, message, "Fix the models.cfg line named above: one [name] section per "
+                    + "model with 'source = PATH' or 'source = hf:ORG/NAME@REVISION'.", stackTrace(error));
+        }
         if (error instanceof NoSuchFileException missing) {
             return new UserError(title, missing.getFile() + ": not found", "Check the path, or choose another "
                     + "file or folder.", stackTrace(error));
@@ -56,13 +67,14 @@ public record UserError(String title, String cause, String fix, String details) 
     }
 
     /**
-     * Returns whether the user can fix the failure: a bad model, prompt or analysis file, an invalid value, or an
-     * export folder that cannot be written.
+     * Returns whether the user can fix the failure: a bad model, prompt, analysis or models.cfg file, an invalid
+     * value, an export folder that cannot be written, or a failed download.
      */
     public static boolean isExpected(Throwable error) {
         return error instanceof ModelFormatException || error instanceof PromptSetException
                 || error instanceof IOException || error instanceof IllegalArgumentException
-                || error instanceof ExportException;
+                || error instanceof ExportException || error instanceof HubException
+                || error instanceof ModelsConfig.ConfigException;
     }
 
     private static String stackTrace(Throwable error) {

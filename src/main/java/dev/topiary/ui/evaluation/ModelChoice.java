@@ -1,0 +1,18 @@
+package dev.topiary.ui.evaluation;
+
+import java.nio.file.Path;
+
+/**
+ * A model to evaluate, as the evaluation job receives it.
+ *
+ * @param path the model folder or llama2.c file
+ * @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint
+ * @param isOpenModel whether this is the window's open model, which the job uses as loaded and never closes
+ */
+public record ModelChoice(String name, Path path, Path tokenizer, boolean isOpenModel) {
+
+    /** Returns the absolute, normalised path that identifies the model among candidates. */
+    public Path key() {
+        return path.toAbsolutePath().normalize();
+    }
+}

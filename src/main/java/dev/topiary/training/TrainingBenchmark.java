@@ -32,9 +32,15 @@ public final class TrainingBenchmark {
 
     /** Times LoRA steps with the default adapters (rank 8 on q_proj and v_proj) on {@code model}. */
     public static Speed lora(TensorEngine engine, LanguageModel model, int batchSize, int sequenceLength, int steps) {
+        return lora(engine, model, LoraConfig.defaults(), batchSize, sequenceLength, steps);
+    }
+
+    /** Times LoRA steps with the given adapters on {@code model}. */
+    public static Speed lora(TensorEngine engine, LanguageModel model, LoraConfig lora, int batchSize,
+            int sequenceLength, int steps) {
         TrainingConfig config = config(batchSize, sequenceLength, steps);
         TrainingData data = randomData(model, config);
-        LoraTask task = engine.call(manager -> new LoraTask(engine, model, LoraConfig.defaults(), 1, false));
+        LoraTask task = engine.call(manager -> new LoraTask(engine, model, lora, 1, false));
         return time(engine, task, data, config);
     }
 

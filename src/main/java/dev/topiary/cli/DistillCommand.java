@@ -80,7 +80,10 @@ final class DistillCommand implements Callable<Integer> {
                 "--teacher");
         String studentName = choose(student, stored == null ? null : stored.models().path("student").asText(null),
                 "--student");
-        Path dataFile = data != null ? data : stored == null ? null : stored.dataSource();
+        Path dataFile = data;
+        if (dataFile == null && stored != null) {
+            dataFile = stored.dataSource();
+        }
         if (dataFile == null) {
             throw new IllegalArgumentException("Give --data FILE, the training text.");
         }
@@ -105,12 +108,12 @@ final class DistillCommand implements Callable<Integer> {
 
     private StoredRun storedRun() throws java.io.IOException {
         if (!Files.isRegularFile(out.resolve("run.json"))) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " holds no run.json. Give the --out of an "
+            throw new IllegalArgumentException("Cannot resume: " + out + " has no run.json. Give the --out of an "
                     + "earlier distill run, or leave out --resume to start one.");
         }
         StoredRun stored = StoredRun.read(out);
         if (!stored.kind().equals("distillation")) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " holds a " + stored.kind() + " run; use "
+            throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
                     + "topiary " + stored.kind() + " --resume.");
         }
         return stored;

@@ -81,7 +81,10 @@ final class LoraCommand implements Callable<Integer> {
         StoredRun stored = resume ? storedRun() : null;
         String modelName = DistillCommand.choose(model,
                 stored == null ? null : stored.models().path("model").asText(null), "--model");
-        Path dataFile = data != null ? data : stored == null ? null : stored.dataSource();
+        Path dataFile = data;
+        if (dataFile == null && stored != null) {
+            dataFile = stored.dataSource();
+        }
         if (dataFile == null) {
             throw new IllegalArgumentException("Give --data FILE, the training text.");
         }
@@ -104,12 +107,12 @@ final class LoraCommand implements Callable<Integer> {
 
     private StoredRun storedRun() throws java.io.IOException {
         if (!Files.isRegularFile(out.resolve("run.json"))) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " holds no run.json. Give the --out of an "
+            throw new IllegalArgumentException("Cannot resume: " + out + " has no run.json. Give the --out of an "
                     + "earlier lora run, or leave out --resume to start one.");
         }
         StoredRun stored = StoredRun.read(out);
         if (!stored.kind().equals("lora")) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " holds a " + stored.kind() + " run; use "
+            throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
                     + "topiary distill --resume.");
         }
         return stored;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** What the distill and lora commands share: loading models by name and running with a progress bar. */
+/** Shared steps of the distill and lora commands: loading models by name and running with a progress bar. */
 final class TrainingCommands {
 
     private TrainingCommands() {}

@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
  * <p>Use them instead of DJL's {@code mul(Number)}, {@code div(Number)}, {@code pow(Number)} and
  * {@code maximum(Number)} wherever a gradient may flow. In DJL 0.33's PyTorch engine those methods wrap the number
  * in an array over a Java direct buffer (no copy) and close that array as soon as the operation returns, so the
- * buffer can be garbage-collected while the autograd graph still holds the scalar for the backward pass. The
+ * buffer can be garbage-collected while the autograd graph still refers to the scalar for the backward pass. The
  * backward pass then reads freed memory: gradients come out wrong or NaN, at random steps. A scalar from
  * {@link NDManager#full} lives in PyTorch's own memory, which the graph keeps alive by reference count.
  */

@@ -84,7 +84,7 @@ record LayerWeights(
     /**
      * Adds every array of the layer to {@code arrays} under its device name: the Hugging Face name, except that the
      * fused q/k/v and gate/up weights take Phi-3's names ({@code self_attn.qkv_proj.weight},
-     * {@code mlp.gate_up_proj.weight}) and a Gemma norm holds {@code 1 + weight}.
+     * {@code mlp.gate_up_proj.weight}) and a Gemma norm stores {@code 1 + weight}.
      */
     void collectArrays(ModelConfig config, int layer, Map<String, NDArray> arrays) {
         boolean blockOutputNorms = config.architecture().normalizesBlockOutputs();

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * Adds a learned term to the output of chosen linear projections during the forward pass, as LoRA adapters do.
  * The transformer calls it on the engine thread for every projection of every layer it runs. For q, k and v,
  * and for gate and up, which the transformer computes with one fused matmul, it is called per projection after
- * the split, so each sees its own output width.
+ * the split, so each call receives its own projection's output width.
  */
 @FunctionalInterface
 public interface ProjectionAdapter {

@@ -215,7 +215,7 @@ public final class Transformer {
      * Returns every weight array the forward pass reads, by device name, in load order. Device names are the
      * Hugging Face names, except that each layer's fused q/k/v and gate/up weights appear under Phi-3's names
      * ({@code self_attn.qkv_proj.weight}, {@code self_attn.qkv_proj.bias}, {@code mlp.gate_up_proj.weight}) and
-     * a Gemma norm holds {@code 1 + weight}. Tied embeddings appear once, as {@code model.embed_tokens.weight}.
+     * a Gemma norm stores {@code 1 + weight}. Tied embeddings appear once, as {@code model.embed_tokens.weight}.
      * Training updates these arrays in place.
      */
     public Map<String, NDArray> parameters() {

@@ -51,7 +51,7 @@ final class AdamW implements AutoCloseable {
         }
     }
 
-    /** Returns the names of parameters whose gradient holds a value that is not finite, for error messages. */
+    /** Returns the names of parameters whose gradient contains a value that is not finite, for error messages. */
     java.util.List<String> nonFiniteGradients() {
         java.util.List<String> names = new java.util.ArrayList<>();
         try (NDScope scope = new NDScope()) {

@@ -80,7 +80,7 @@ final class DistillationTask implements TrainingTask {
     /**
      * Pairs student layers with teacher layers for the hidden-state loss, as [student layers, teacher layers]. Equal
      * depths pair layer by layer. A student that pruning made shallower pairs each kept layer with its original,
-     * as the {@code removed_layers} of its topiary.json say; without that record, student layer i pairs with
+     * as the {@code removed_layers} of its topiary.json list them; without that record, student layer i pairs with
      * teacher layer {@code round((i + 1) L_t / L_s) - 1}, so the last layers meet.
      */
     static int[][] layerPairs(LanguageModel teacher, LanguageModel student) {

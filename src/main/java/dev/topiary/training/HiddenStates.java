@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Keeps the residual stream after chosen layers during one forward pass. Unlike the capture recorders it keeps
- * the arrays themselves, because the hidden-state loss differentiates through them; it must be used inside the
- * training step's scope and dropped with it.
+ * the arrays themselves, because the hidden-state loss differentiates through them. Use it inside the training
+ * step's scope and drop it with that scope.
  */
 final class HiddenStates implements ActivationRecorder {
 

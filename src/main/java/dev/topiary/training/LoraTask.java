@@ -14,6 +14,8 @@ import java.util.Map;
 /** LoRA: adapters on a frozen model train on the next-token cross-entropy. */
 final class LoraTask implements TrainingTask {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LoraTask.class);
+
     private final TensorEngine engine;
     private final LanguageModel model;
     private final LoraAdapter adapter;
@@ -71,8 +73,13 @@ final class LoraTask implements TrainingTask {
     @Override
     public List<Path> export(Path runFolder, Map<String, Object> provenance) throws ExportException {
         List<Path> written = new ArrayList<>();
-        written.add(PeftAdapter.write(engine, adapter, model, runFolder.resolve("adapter"),
-                model.source().toAbsolutePath().toString()));
+        if (PeftAdapter.canWrite(model.config(), adapter.config())) {
+            written.add(PeftAdapter.write(engine, adapter, model, runFolder.resolve("adapter"),
+                    model.source().toAbsolutePath().toString()));
+        } else {
+            log.warn("Not writing a PEFT adapter: {} fuses some targeted projections; writing the merged model only",
+                    model.name());
+        }
         if (merge) {
             written.add(HfFolderWriter.write(adapter.mergedCheckpoint(engine, model), runFolder.resolve("model"),
                     provenance));

@@ -9,6 +9,7 @@ import dev.topiary.engine.TensorEngine;
 import dev.topiary.export.ExportException;
 import dev.topiary.export.StagingFolder;
 import dev.topiary.model.LanguageModel;
+import dev.topiary.model.ModelConfig;
 import dev.topiary.model.ModelFormatException;
 import dev.topiary.model.Projection;
 import dev.topiary.model.safetensors.SafetensorsFile;
@@ -51,17 +52,11 @@ public final class PeftAdapter {
     public static Path write(TensorEngine engine, LoraAdapter adapter, LanguageModel model, Path target,
             String baseModel) throws ExportException {
         Path absolute = target.toAbsolutePath().normalize();
-        if (model.config().architecture().fusesProjections()) {
-            for (Projection projection : adapter.config().targets()) {
-                if (projection != Projection.O_PROJ && projection != Projection.DOWN_PROJ) {
-                    // NOTE: a PEFT adapter on Phi-3 would target its fused qkv_proj and gate_up_proj modules; Topiary
-                    // trains the separate projections and does not yet rewrite them as one fused adapter.
-                    throw new ExportException(absolute, "cannot be written as a PEFT adapter: Phi-3 fuses "
-                            + projection.moduleName() + " into qkv_proj or gate_up_proj, and Topiary's adapters "
-                            + "target the separate projections. Merge the adapters into the model instead (--merge), "
-                            + "or target only o_proj and down_proj.");
-                }
-            }
+        if (!canWrite(model.config(), adapter.config())) {
+            throw new ExportException(absolute, "cannot be written as a PEFT adapter: Phi-3 fuses q_proj, k_proj and "
+                    + "v_proj into qkv_proj and gate_proj and up_proj into gate_up_proj, and Topiary's adapters "
+                    + "target the separate projections. Merge the adapters into the model instead (--merge), or "
+                    + "target only o_proj and down_proj.");
         }
         Map<String, float[]> tensors = engine.call(root -> {
             Map<String, float[]> values = new LinkedHashMap<>();
@@ -78,7 +73,7 @@ public final class PeftAdapter {
             JSON.writeValue(staging.resolve(CONFIG_FILE).toFile(), configJson(adapter.config(), baseModel));
             SafetensorsWriter writer = new SafetensorsWriter();
             for (Map.Entry<String, float[]> tensor : tensors.entrySet()) {
-                writer.add(tensor.getKey(), TensorDtype.F32, shapeOf(adapter, model, tensor.getKey()),
+                writer.add(tensor.getKey(), TensorDtype.F32, shapeOf(adapter, tensor.getKey()),
                         tensor.getValue());
             }
             writer.write(staging.resolve(WEIGHTS_FILE));
@@ -91,7 +86,20 @@ public final class PeftAdapter {
         return absolute;
     }
 
-    private static long[] shapeOf(LoraAdapter adapter, LanguageModel model, String name) {
+    /**
+     * Returns whether adapters of this config can be written for this model: not when they target a projection
+     * that the model's checkpoint stores fused (Phi-3's q/k/v and gate/up).
+     */
+    public static boolean canWrite(ModelConfig modelConfig, LoraConfig config) {
+        if (!modelConfig.architecture().fusesProjections()) {
+            return true;
+        }
+        // NOTE: PEFT would see Phi-3's fused qkv_proj and gate_up_proj modules; rewriting separate adapters as one
+        // block-diagonal adapter per fused module is not implemented.
+        return config.targets().stream().allMatch(p -> p == Projection.O_PROJ || p == Projection.DOWN_PROJ);
+    }
+
+    private static long[] shapeOf(LoraAdapter adapter, String name) {
         long[] shape = adapter.arrays().get(name).getShape().getShape();
         return Arrays.copyOf(shape, shape.length);
     }
@@ -131,7 +139,7 @@ public final class PeftAdapter {
         LoraConfig config = readConfig(folder.resolve(CONFIG_FILE));
         Path weightsFile = folder.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weightsFile)) {
-            throw new ModelFormatException(weightsFile, "not found; a PEFT adapter folder holds " + CONFIG_FILE
+            throw new ModelFormatException(weightsFile, "is missing; a PEFT adapter folder contains " + CONFIG_FILE
                     + " and " + WEIGHTS_FILE + ".");
         }
         try {

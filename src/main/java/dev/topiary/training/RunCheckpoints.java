@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * under their training names), {@code optimizer.safetensors} (AdamW's moments as {@code m/NAME} and
  * {@code v/NAME}) and {@code state.json} (step, optimizer step, data position, seed). Each is written into a hidden
  * staging folder, flushed to disk, and renamed into place, so a checkpoint folder under its final name is always
- * complete; a crash leaves at most a staging folder, which the next resume deletes.
+ * complete. A crash leaves at most a staging folder, which the next resume deletes.
  */
 final class RunCheckpoints {
 
@@ -42,7 +42,7 @@ final class RunCheckpoints {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * What a checkpoint holds.
+     * The contents of a checkpoint.
      *
      * @param step the optimizer steps taken
      * @param optimizerStep AdamW's update count, t in its bias corrections

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * How a run ended.
+ * The outcome of a run.
  *
  * @param state {@link RunState#COMPLETED} or {@link RunState#CANCELLED}
  * @param stepsDone the optimizer steps taken, counting those before a resume

@@ -1,6 +1,6 @@
 package dev.topiary.training;
 
-/** Where a {@link TrainingRun} is in its life. */
+/** The stage a {@link TrainingRun} is in. */
 public enum RunState {
     /** Created, {@link TrainingRun#run} not called yet. */
     NEW,

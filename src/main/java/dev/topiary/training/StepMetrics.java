@@ -1,7 +1,7 @@
 package dev.topiary.training;
 
 /**
- * What one optimizer step measured, with the run's progress. Values a step does not have are NaN: {@code kl} and
+ * The measurements of one optimizer step, with the run's progress. Values a step does not have are NaN: {@code kl} and
  * {@code hiddenLoss} outside distillation, the {@code eval} fields on steps without an evaluation.
  *
  * @param step the optimizer step just taken, from 1

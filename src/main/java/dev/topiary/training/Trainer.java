@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Runs optimizer steps and evaluations of one task on its data. Every method runs on the engine thread, where
- * gradient tracking is off outside a gradient collector; the collector is global to the JVM, so only one step may
+ * gradient tracking is off outside a gradient collector. The collector is global to the JVM, so only one step may
  * hold it at a time, which the single engine thread guarantees.
  */
 final class Trainer implements AutoCloseable {
@@ -24,7 +24,7 @@ final class Trainer implements AutoCloseable {
     private final AdamW optimizer;
     private final NDManager manager;
 
-    /** What one optimizer step measured; the losses are means over its micro-batches. */
+    /** The measurements of one optimizer step; the losses are means over its micro-batches. */
     record StepOutcome(int step, double loss, double crossEntropy, double kl, double hidden, double learningRate,
             double gradientNorm) {}
 

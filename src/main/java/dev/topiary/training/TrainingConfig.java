@@ -6,7 +6,7 @@ package dev.topiary.training;
  *
  * @param steps optimizer steps in the whole run
  * @param batchSize sequences per micro-batch
- * @param sequenceLength tokens each sequence feeds the model; each packed sequence holds one more token, the last
+ * @param sequenceLength tokens each sequence feeds the model; each packed sequence contains one more token, the last
  *     target
  * @param learningRate the peak learning rate, reached after the warmup
  * @param warmupSteps steps of linear warmup from 0 to the peak

@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.zip.CRC32;
 
 /**
- * Text turned into training sequences. Every text is encoded as the model sees a prompt (with BOS first when the
+ * Text turned into training sequences. Every text is encoded the way prompts are (with BOS first when the
  * model has one), followed by the model's end-of-sequence token unless BOS also ends its sequences, as in llama2.c
  * checkpoints whose training stories are separated by BOS alone. The texts form one token stream, cut into packed
  * sequences of {@code sequenceLength + 1} tokens (inputs and the next-token targets shifted by one); the tokens
@@ -46,7 +46,7 @@ public final class TrainingData {
     /**
      * Reads a text file (one text per non-blank line) or a JSONL file (one {@code {"text": ...}} per line).
      *
-     * @throws PromptSetException when the file is missing, unreadable or holds no text
+     * @throws PromptSetException when the file is missing, unreadable or contains no text
      * @throws IllegalArgumentException when the model has no tokenizer or the text is too short for the sequence
      *     length
      */
@@ -148,7 +148,7 @@ public final class TrainingData {
         return new TrainingData(name, source, train, heldOut, stream.length, fingerprint(stream, width));
     }
 
-    /** A CRC-32 of the stream and the sequence width, so a resumed run can tell that its data changed. */
+    /** Returns a CRC-32 of the stream and the sequence width, so a resumed run can tell that its data changed. */
     private static String fingerprint(int[] stream, int width) {
         CRC32 crc = new CRC32();
         byte[] bytes = new byte[4];

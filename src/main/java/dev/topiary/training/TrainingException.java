@@ -1,6 +1,6 @@
 package dev.topiary.training;
 
-/** A training run that had to stop, such as on a loss that is not a finite number; the message says what to do. */
+/** A training run that had to stop, such as on a loss that is not a finite number; the message names the fix. */
 public class TrainingException extends Exception {
 
     public TrainingException(String message) {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@link #pause}, {@link #resume} and {@link #cancel}, which any thread may call. While paused, the engine thread is
  * free for other work. Listeners hear of every step on the thread that called {@link #run}.
  *
- * <p>The folder holds {@code run.json} (the settings), {@code metrics.jsonl} (one row per logged step),
+ * <p>The folder contains {@code run.json} (the settings), {@code metrics.jsonl} (one row per logged step),
  * {@code checkpoints/step-NNNNNN/} (see {@link RunCheckpoints}) and, once completed, the result: {@code model/} (a
  * Hugging Face folder of the student, or of the LoRA-merged model) and {@code adapter/} (a PEFT adapter).
  */
@@ -66,7 +66,7 @@ public final class TrainingRun {
             Function<TensorEngine, TrainingTask> taskFactory, TrainingData data, TrainingConfig config, Path folder,
             boolean resumeFromCheckpoint) {
         if (data.packedLength() != config.sequenceLength() + 1) {
-            throw new IllegalArgumentException("The training data holds sequences of " + (data.packedLength() - 1)
+            throw new IllegalArgumentException("The training data contains sequences of " + (data.packedLength() - 1)
                     + " tokens but the run's sequence length is " + config.sequenceLength() + ".");
         }
         this.engine = engine;
@@ -104,12 +104,19 @@ public final class TrainingRun {
     /**
      * Prepares a LoRA run on a model whose own weights stay frozen.
      *
-     * @param merge also write the model with the adapters merged into its weights when the run completes
-     * @throws IllegalArgumentException when the rank is larger than a targeted projection's dimensions
+     * @param merge also write the model with the adapters merged into its weights when the run completes. Adapters
+     *     on Phi-3's fused projections need it, because PEFT's format cannot store them.
+     * @throws IllegalArgumentException when the rank is larger than a targeted projection's dimensions, or the
+     *     adapters could be written neither as a PEFT adapter nor merged
      */
     public static TrainingRun lora(TensorEngine engine, LanguageModel model, TrainingData data, TrainingConfig config,
             LoraConfig lora, boolean merge, Path folder, boolean resumeFromCheckpoint) {
         LoraAdapter.checkRank(model.config(), lora);
+        if (!merge && !PeftAdapter.canWrite(model.config(), lora)) {
+            throw new IllegalArgumentException("Phi-3 fuses q_proj, k_proj and v_proj into qkv_proj and gate_proj and "
+                    + "up_proj into gate_up_proj, so adapters on those cannot be written as a PEFT adapter. Merge "
+                    + "them into the model instead (--merge), or target only o_proj and down_proj.");
+        }
         return new TrainingRun(engine, "lora", lora, e -> new LoraTask(e, model, lora, config.seed(), merge), data,
                 config, folder, resumeFromCheckpoint);
     }
@@ -176,8 +183,14 @@ public final class TrainingRun {
             }
             state = RunState.RUNNING;
         }
-        prepareFolder();
-        TrainingTask task = engine.call(manager -> taskFactory.apply(engine));
+        TrainingTask task;
+        try {
+            prepareFolder();
+            task = engine.call(manager -> taskFactory.apply(engine));
+        } catch (IOException | RuntimeException e) {
+            setState(RunState.FAILED);
+            throw e;
+        }
         Trainer trainer = null;
         try {
             trainer = engine.call(manager -> new Trainer(task, data, config));
@@ -349,7 +362,7 @@ public final class TrainingRun {
         return row;
     }
 
-    /** The row of the evaluation before the first step: step 0, held-out values only, since nothing trained yet. */
+    /** Builds the row of the evaluation before the first step: step 0 and held-out values only, as nothing trained. */
     private static Map<String, Object> evaluationRow(Evaluation evaluation) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("step", evaluation.step());

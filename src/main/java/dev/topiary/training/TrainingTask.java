@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a run trains and how it scores a batch: distillation trains a student's weights against a teacher, LoRA
- * trains adapters on a frozen model. Every method except {@link #export} runs on the engine thread.
+ * The method-specific part of a run: the arrays it trains and the loss of a batch. Distillation trains a student's
+ * weights against a teacher, and LoRA trains adapters on a frozen model. Every method except {@link #export} runs
+ * on the engine thread.
  */
 interface TrainingTask extends AutoCloseable {
 

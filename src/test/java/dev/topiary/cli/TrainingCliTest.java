@@ -48,7 +48,9 @@ class TrainingCliTest {
         List<String> rows = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(7, rows.size(), "the evaluation before training, then one row per step");
         JsonNode step = JSON.readTree(rows.get(1));
-        assertTrue(step.has("loss") && step.has("kl") && step.has("ce") && step.has("lr"), rows.get(1));
+        for (String field : List.of("step", "loss", "kl", "ce", "lr", "tokens_per_second")) {
+            assertTrue(step.has(field), field + " in " + rows.get(1));
+        }
 
         Result again = run("distill", "--out", out.toString(), "--resume");
         assertEquals(2, again.code());

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Packing text into training sequences, the held-out split and the seeded order; no model needed. */
 class TrainingDataTest {
 
-    /** A byte-level model: BOS 1 and every byte b as id 3 + b. */
+    /** Returns a byte-level model's config: BOS 1 and every byte b as id 3 + b. */
     private static ModelConfig config(int bos, List<Integer> eos) {
         return new ModelConfig(Architecture.LLAMA, 16, 32, 1, 2, 2, 8, 259, 128, 1e-5, 10000, null, true, false, 0,
                 bos, eos);

@@ -49,8 +49,11 @@ final class TrainingProgress implements TrainingListener {
         line.append(String.format(Locale.ROOT, "  lr %.2e  %,.0f tok/s  ETA %s ", metrics.learningRate(),
                 metrics.tokensPerSecond(), duration(metrics.remainingSeconds())));
         err.print(line);
-        err.flush();
         lineOpen = true;
+        if (metrics.step() == metrics.totalSteps()) {
+            closeLine();
+        }
+        err.flush();
     }
 
     @Override

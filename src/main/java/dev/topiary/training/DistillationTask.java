@@ -25,6 +25,9 @@ final class DistillationTask implements TrainingTask {
 
     private static final Logger log = LoggerFactory.getLogger(DistillationTask.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Texts both tokenizers must encode to the same ids: words, punctuation, digits and a non-ASCII letter. */
+    private static final String[] VOCABULARY_PROBES = {
+        "Once upon a time, there was a little girl named Lily.", "\"Why?\" asked Tom. 42 + 7 = 49; caf\u00e9!"};
 
     private final LanguageModel teacher;
     private final LanguageModel student;
@@ -65,14 +68,17 @@ final class DistillationTask implements TrainingTask {
         if (teacherTokens == null || studentTokens == null) {
             return;
         }
-        for (int id = 0; id < teacherVocab; id++) {
-            String teacherText = teacherTokens.tokenText(id);
-            String studentText = studentTokens.tokenText(id);
-            if (!teacherText.equals(studentText)) {
+        // Token display forms differ between tokenizer implementations (a llama2.c tokenizer and its tokenizer.json
+        // render byte tokens differently), so the check compares what matters: the ids each gives the same text.
+        for (String probe : VOCABULARY_PROBES) {
+            int[] teacherIds = teacherTokens.encode(probe);
+            int[] studentIds = studentTokens.encode(probe);
+            if (!java.util.Arrays.equals(teacherIds, studentIds)) {
                 throw new IllegalArgumentException("The student " + student.name() + " and the teacher "
-                        + teacher.name() + " have vocabularies of " + teacherVocab + " tokens, but token " + id
-                        + " is '" + studentText + "' in the student and '" + teacherText + "' in the teacher. "
-                        + "Distillation needs one shared vocabulary; use a student made from the teacher.");
+                        + teacher.name() + " both have " + teacherVocab + " tokens but encode \"" + probe
+                        + "\" differently (" + java.util.Arrays.toString(studentIds) + " and "
+                        + java.util.Arrays.toString(teacherIds) + "). Distillation needs one shared vocabulary; use "
+                        + "a student made from the teacher.");
             }
         }
     }

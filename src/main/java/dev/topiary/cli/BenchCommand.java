@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * runs after a warm-up.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure engine start, model load, time to the first heatmap, prefill and decode speed.")
+        description = "Measure engine start, model load, time to the first heatmap, prefill and decode speed, and "
+                + "with --train the training speed of distillation and LoRA.")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "MODEL",
@@ -69,6 +70,22 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default: ${DEFAULT-VALUE}).")
     int runs;
+
+    @Option(names = "--train", description = "Also time training steps: the median tokens per second of distillation "
+            + "(against a second copy of the model) and of LoRA (rank 8 on q_proj and v_proj).")
+    boolean train;
+
+    @Option(names = "--train-batch-size", defaultValue = "8",
+            description = "Sequences per training step with --train (default: ${DEFAULT-VALUE}).")
+    int trainBatchSize;
+
+    @Option(names = "--train-seq-len", defaultValue = "64",
+            description = "Tokens per training sequence with --train (default: ${DEFAULT-VALUE}).")
+    int trainSequenceLength;
+
+    @Option(names = "--train-steps", defaultValue = "5",
+            description = "Timed training steps after one warm-up, per kind, with --train (default: ${DEFAULT-VALUE}).")
+    int trainSteps;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -144,6 +161,10 @@ final class BenchCommand implements Callable<Integer> {
                     result.putAll(PulseBenchmark.run(engine, model, dev.topiary.activations.PromptSet.read(promptFile),
                             capturePrompts, batchSize));
                 }
+            }
+            if (train) {
+                result.putAll(TrainBenchmark.run(engine, model, () -> loadModel(engine), trainBatchSize,
+                        trainSequenceLength, trainSteps));
             }
             print(result);
         }

@@ -6,14 +6,16 @@ import dev.topiary.export.ExportException;
 import dev.topiary.library.HubException;
 import dev.topiary.library.ModelsConfig;
 import dev.topiary.model.ModelFormatException;
+import dev.topiary.training.TrainingException;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Prints expected failures (bad model files, bad arguments, export problems) as one line on stderr, with
- * exit code 2. Anything else is a bug: its stack trace goes to stderr as well, with exit code 1.
+ * Prints expected failures (bad model files, bad arguments, export problems, training stopped by a non-finite
+ * loss) as one line on stderr, with exit code 2. Anything else is a bug: its stack trace goes to stderr as well,
+ * with exit code 1.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
 
@@ -21,7 +23,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
         if (e instanceof ModelFormatException || e instanceof ExportException || e instanceof IllegalArgumentException
                 || e instanceof EngineException || e instanceof PromptSetException || e instanceof IOException
-                || e instanceof ModelsConfig.ConfigException || e instanceof HubException) {
+                || e instanceof ModelsConfig.ConfigException || e instanceof HubException
+                || e instanceof TrainingException) {
             commandLine.getErr().println("error: " + e.getMessage());
             return 2;
         }

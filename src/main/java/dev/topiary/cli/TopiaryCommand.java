@@ -4,11 +4,12 @@ import picocli.CommandLine.Command;
 
 /** The top-level command; it only groups the subcommands. */
 @Command(name = "topiary", mixinStandardHelpOptions = true, version = "topiary 0.1.0",
-        description = "Load, run, inspect and prune language models: generation, activation statistics, "
-                + "width, depth and fairness pruning, conversion to Hugging Face format and benchmarks.",
+        description = "Load, run, inspect, prune and retrain language models: generation, activation statistics, "
+                + "width, depth and fairness pruning, distillation, LoRA, conversion to Hugging Face format and "
+                + "benchmarks.",
         subcommands = {InfoCommand.class, GenerateCommand.class, ConvertCommand.class, ActivationsCommand.class,
-                PruneCommand.class, BiasCommand.class, EvalCommand.class, ModelsCommand.class,
-                DownloadCommand.class, BenchCommand.class})
+                PruneCommand.class, BiasCommand.class, EvalCommand.class, DistillCommand.class, LoraCommand.class,
+                ModelsCommand.class, DownloadCommand.class, BenchCommand.class})
 public final class TopiaryCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -23,6 +23,7 @@ public final class LanguageModel implements AutoCloseable {
     private final String fileDtype;
     private final ModelConfig config;
     private final TextTokenizer tokenizer;
+    private final Path tokenizerFile;
     private final Transformer transformer;
     private final NDManager manager;
     private final TensorEngine engine;
@@ -34,6 +35,7 @@ public final class LanguageModel implements AutoCloseable {
         this.fileDtype = checkpoint.fileDtype();
         this.config = checkpoint.config();
         this.tokenizer = checkpoint.tokenizer();
+        this.tokenizerFile = checkpoint.tokenizerFile();
         this.transformer = transformer;
         this.manager = manager;
         this.engine = engine;
@@ -126,6 +128,53 @@ public final class LanguageModel implements AutoCloseable {
     /** Returns the tokenizer, or null when the model folder has none. */
     public TextTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** Returns the file the tokenizer was read from, or null. */
+    public Path tokenizerFile() {
+        return tokenizerFile;
+    }
+
+    /**
+     * Returns this model as a checkpoint whose tensors are read from the device when asked for, under the names of
+     * {@link WeightLayout#expected}, so {@code HfFolderWriter} can write the weights as they are now, for example
+     * after training. A tied model has no {@code lm_head.weight}. Reads may come from any thread; they run on the
+     * engine thread. Closing the checkpoint leaves the model open.
+     */
+    public Checkpoint asCheckpoint() {
+        java.util.Map<String, long[]> shapes = WeightLayout.expected(config);
+        TensorSource tensors = new TensorSource() {
+            @Override
+            public java.util.Set<String> names() {
+                return shapes.keySet();
+            }
+
+            @Override
+            public long[] shape(String tensor) {
+                return shapes.get(tensor).clone();
+            }
+
+            @Override
+            public Path fileOf(String tensor) {
+                return source;
+            }
+
+            @Override
+            public String dtypeOf(String tensor) {
+                return "F32";
+            }
+
+            @Override
+            public float[] read(String tensor) {
+                return engine.call(root -> transformer.readWeight(tensor));
+            }
+
+            @Override
+            public void close() {
+                // The arrays belong to the model.
+            }
+        };
+        return new Checkpoint(source, format, config, tensors, tokenizer, tokenizerFile);
     }
 
     public Transformer transformer() {

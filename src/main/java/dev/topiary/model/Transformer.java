@@ -12,6 +12,9 @@ import ai.djl.nn.core.Linear;
 import dev.topiary.activations.ActivationRecorder;
 import dev.topiary.activations.ActivationSite;
 import dev.topiary.activations.SiteKind;
+import dev.topiary.engine.Scalars;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The decoder-only transformer of the Llama family (Llama, Mistral, Qwen2, Qwen3, Gemma, Gemma 2, Phi-3) on DJL
@@ -30,6 +33,9 @@ import dev.topiary.activations.SiteKind;
  * and logits, and windows every other layer; Qwen3 normalises each query and key head before RoPE; Phi-3's
  * fused weights are split when the checkpoint is opened ({@link FusedProjections}).
  *
+ * <p>Scalar factors are arrays from {@link Scalars}, never DJL's {@code mul(Number)} and the like, so that training
+ * can differentiate through the forward pass (see {@link Scalars} for why).
+ *
  * <p>Shapes: B batch, T new tokens, S cached plus new tokens, D hidden, H heads, Hkv key/value heads,
  * Dh head dim, F intermediate, V vocabulary.
  */
@@ -46,6 +52,7 @@ public final class Transformer {
     private final RotaryEmbedding rotary;
     private NDArray[] neuronMasks; // per layer [F] of 0 and 1, or null: the ablation preview
     private boolean[] skippedLayers;
+    private ProjectionAdapter adapter; // null when no adapter is attached
 
     Transformer(ModelConfig config, LanguageModel.WeightReader weights, NDManager manager)
             throws ModelFormatException {
@@ -88,6 +95,19 @@ public final class Transformer {
             }
         }
         skippedLayers = ablation.skippedLayers().clone();
+    }
+
+    /**
+     * Attaches an adapter whose terms every later forward pass adds to the projections' outputs, replacing any
+     * earlier one; null detaches it. Call on the engine thread.
+     */
+    public void setAdapter(ProjectionAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    /** Returns the attached adapter, or null. */
+    public ProjectionAdapter adapter() {
+        return adapter;
     }
 
     public ModelConfig config() {
@@ -138,11 +158,14 @@ public final class Transformer {
             NDArray normed = rmsNorm(x, layer.inputNorm()); // [B, T, D]
             NDArray qkv = Linear.linear(normed, layer.qkvWeight(), layer.qkvBias()).singletonOrThrow();
             NDList split = qkv.split(new long[] {qSize, qSize + kvSize}, 2); // [B, T, (H + 2 Hkv) Dh]
-            NDArray q = optionalNorm(split.get(0).reshape(batch, count, heads, headDim), layer.queryNorm())
+            NDArray qOut = adapted(index, Projection.Q_PROJ, normed, split.get(0)); // [B, T, H Dh]
+            NDArray kOut = adapted(index, Projection.K_PROJ, normed, split.get(1)); // [B, T, Hkv Dh]
+            NDArray vOut = adapted(index, Projection.V_PROJ, normed, split.get(2)); // [B, T, Hkv Dh]
+            NDArray q = optionalNorm(qOut.reshape(batch, count, heads, headDim), layer.queryNorm())
                     .transpose(0, 2, 1, 3); // [B, T, H, Dh] -> [B, H, T, Dh]
-            NDArray k = optionalNorm(split.get(1).reshape(batch, count, kvHeads, headDim), layer.keyNorm())
+            NDArray k = optionalNorm(kOut.reshape(batch, count, kvHeads, headDim), layer.keyNorm())
                     .transpose(0, 2, 1, 3); // [B, T, Hkv, Dh] -> [B, Hkv, T, Dh]
-            NDArray v = split.get(2).reshape(batch, count, kvHeads, headDim).transpose(0, 2, 1, 3); // [B, Hkv, T, Dh]
+            NDArray v = vOut.reshape(batch, count, kvHeads, headDim).transpose(0, 2, 1, 3); // [B, Hkv, T, Dh]
             q = RotaryEmbedding.rotate(q, rotaryTables);
             k = RotaryEmbedding.rotate(k, rotaryTables);
             if (cache != null) {
@@ -151,8 +174,8 @@ public final class Transformer {
                 v = cached[1];
             }
             NDArray context = attend(q, k, v, masks.forLayer(index), batch, count); // [B, T, H Dh]
-            NDArray attentionOut = Linear.linear(context, layer.outputWeight(), layer.outputBias()) // [B, T, D]
-                    .singletonOrThrow();
+            NDArray attentionOut = adapted(index, Projection.O_PROJ, context, // [B, T, D]
+                    Linear.linear(context, layer.outputWeight(), layer.outputBias()).singletonOrThrow());
 
             // Gemma 2 normalises the attention output; the site records what the residual stream receives.
             attentionOut = optionalNorm(attentionOut, layer.attentionOutputNorm());
@@ -162,14 +185,17 @@ public final class Transformer {
             // Gated MLP: one matmul for gate and up; the neurons are what width pruning removes.
             normed = rmsNorm(x, layer.mlpInputNorm());
             NDList gateUp = Linear.linear(normed, layer.gateUpWeight()).singletonOrThrow().split(2, 2); // 2 x [B, T, F]
-            NDArray neurons = activate(gateUp.get(0)).mul(gateUp.get(1)); // act(gate) * up, [B, T, F]
+            NDArray gate = adapted(index, Projection.GATE_PROJ, normed, gateUp.get(0));
+            NDArray up = adapted(index, Projection.UP_PROJ, normed, gateUp.get(1));
+            NDArray neurons = activate(gate).mul(up); // act(gate) * up, [B, T, F]
             if (neuronMasks[index] != null) {
                 neurons = neurons.mul(neuronMasks[index]);
             }
             record(recorder, index, SiteKind.MLP_POST, neurons, start);
 
             // MLP output, normalised by Gemma 2 before the residual add.
-            NDArray mlpOut = Linear.linear(neurons, layer.downWeight()).singletonOrThrow(); // [B, T, D]
+            NDArray mlpOut = adapted(index, Projection.DOWN_PROJ, neurons, // [B, T, D]
+                    Linear.linear(neurons, layer.downWeight()).singletonOrThrow());
             x = x.add(optionalNorm(mlpOut, layer.mlpOutputNorm()));
             record(recorder, index, SiteKind.RESID_POST, x, start);
         }
@@ -183,6 +209,66 @@ public final class Transformer {
         }
         NDArray logits = Linear.linear(rmsNorm(x, finalNorm), lmHead).singletonOrThrow(); // [B, T, V]
         return softcap(logits, config.finalLogitSoftcapping());
+    }
+
+    /**
+     * Returns every weight array the forward pass reads, by device name, in load order. Device names are the
+     * Hugging Face names, except that each layer's fused q/k/v and gate/up weights appear under Phi-3's names
+     * ({@code self_attn.qkv_proj.weight}, {@code self_attn.qkv_proj.bias}, {@code mlp.gate_up_proj.weight}) and
+     * a Gemma norm stores {@code 1 + weight}. Tied embeddings appear once, as {@code model.embed_tokens.weight}.
+     * Training updates these arrays in place.
+     */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        arrays.put(WeightNames.EMBED_TOKENS, embedTokens);
+        for (int index = 0; index < layers.length; index++) {
+            layers[index].collectArrays(config, index, arrays);
+        }
+        arrays.put(WeightNames.FINAL_NORM, finalNorm);
+        if (lmHead != embedTokens) {
+            arrays.put(WeightNames.LM_HEAD, lmHead);
+        }
+        return arrays;
+    }
+
+    /**
+     * Reads one tensor of the {@link WeightLayout#expected} layout from the device, as a checkpoint would store
+     * it: fused rows split again and Gemma's norm offset removed. Call on the engine thread.
+     *
+     * @param name a Hugging Face tensor name such as {@code model.layers.0.self_attn.q_proj.weight}
+     */
+    public float[] readWeight(String name) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            return weightArray(name).toFloatArray();
+        }
+    }
+
+    private NDArray weightArray(String name) {
+        switch (name) {
+            case WeightNames.EMBED_TOKENS:
+                return embedTokens;
+            case WeightNames.FINAL_NORM:
+                return LayerWeights.withoutOffset(config, finalNorm);
+            case WeightNames.LM_HEAD:
+                if (lmHead == embedTokens) {
+                    throw new IllegalArgumentException("The model ties its output projection to the token embedding, "
+                            + "so it has no separate " + WeightNames.LM_HEAD);
+                }
+                return lmHead;
+            default:
+                break;
+        }
+        String prefix = "model.layers.";
+        int dot = name.indexOf('.', prefix.length());
+        if (!name.startsWith(prefix) || dot < 0) {
+            throw new IllegalArgumentException("'" + name + "' is not a tensor name of this model");
+        }
+        int layer = Integer.parseInt(name.substring(prefix.length(), dot));
+        if (layer < 0 || layer >= layers.length) {
+            throw new IllegalArgumentException("'" + name + "' names layer " + layer + " but the model has "
+                    + layers.length + " layers");
+        }
+        return layers[layer].hfTensor(config, name.substring(dot + 1));
     }
 
     /**
@@ -216,6 +302,15 @@ public final class Transformer {
         record(recorder, index, SiteKind.RESID_POST, x, start);
     }
 
+    /** Adds the attached adapter's term for one projection to its output, when there is one. */
+    private NDArray adapted(int layer, Projection projection, NDArray input, NDArray output) {
+        if (adapter == null) {
+            return output;
+        }
+        NDArray delta = adapter.delta(layer, projection, input);
+        return delta == null ? output : output.add(delta);
+    }
+
     private static void record(ActivationRecorder recorder, int layer, SiteKind kind, NDArray value, int start) {
         if (recorder.wants(kind)) {
             recorder.record(new ActivationSite(layer, kind), value, start);
@@ -228,14 +323,14 @@ public final class Transformer {
         if (!config.architecture().scalesEmbeddings()) {
             return x;
         }
-        return x.mul((float) Math.sqrt(config.hiddenSize()));
+        return x.mul(Scalars.of(manager, (float) Math.sqrt(config.hiddenSize())));
     }
 
     /** RMSNorm: {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         int lastAxis = x.getShape().dimension() - 1;
         NDArray meanSquare = x.square().mean(new int[] {lastAxis}, true); // [..., 1]
-        return x.mul(meanSquare.add((float) config.rmsNormEps()).pow(-0.5f)).mul(weight);
+        return x.mul(meanSquare.add((float) config.rmsNormEps()).pow(Scalars.of(manager, -0.5f))).mul(weight);
     }
 
     /** Applies an RMSNorm that only some architectures have: returns {@code x} unchanged when the weight is null. */
@@ -252,17 +347,18 @@ public final class Transformer {
     }
 
     /** GELU in PyTorch's tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
-    private static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.mul(x).mul(x).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+    private NDArray geluTanh(NDArray x) {
+        NDArray inner = x.mul(x).mul(x).mul(Scalars.of(manager, 0.044715f)).add(x)
+                .mul(Scalars.of(manager, SQRT_2_OVER_PI));
+        return x.mul(Scalars.of(manager, 0.5f)).mul(inner.tanh().add(1f));
     }
 
     /** Soft-caps values into (-cap, cap) as {@code cap * tanh(values / cap)}; a cap of 0 leaves them unchanged. */
-    private static NDArray softcap(NDArray values, double cap) {
+    private NDArray softcap(NDArray values, double cap) {
         if (cap == 0) {
             return values;
         }
-        return values.div((float) cap).tanh().mul((float) cap);
+        return values.div(Scalars.of(manager, (float) cap)).tanh().mul(Scalars.of(manager, (float) cap));
     }
 
     /**
@@ -282,7 +378,7 @@ public final class Transformer {
         int headDim = config.headDim();
 
         // The G query heads of one key/value head are adjacent, so they fold into the token axis.
-        NDArray grouped = q.mul((float) (1.0 / Math.sqrt(config.queryPreAttnScalar())))
+        NDArray grouped = q.mul(Scalars.of(manager, (float) (1.0 / Math.sqrt(config.queryPreAttnScalar()))))
                 .reshape(batch, kvHeads, (long) groups * count, headDim); // [B, H, T, Dh] -> [B, Hkv, G T, Dh]
         NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)); // [B, Hkv, G T, S]
         scores = softcap(scores, config.attnLogitSoftcapping());

@@ -1,0 +1,137 @@
+package dev.topiary.cli;
+
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.LanguageModel;
+import dev.topiary.training.DistillationConfig;
+import dev.topiary.training.RunResult;
+import dev.topiary.training.StoredRun;
+import dev.topiary.training.TrainingConfig;
+import dev.topiary.training.TrainingData;
+import dev.topiary.training.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code topiary distill}: recover a pruned model by knowledge distillation from the original. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Train every weight of --student to match --teacher's next-token distributions on --data "
+                + "(knowledge distillation), then write the student as a Hugging Face folder in --out/model. --out "
+                + "also gets run.json, metrics.jsonl and checkpoints/, from which --resume continues.")
+final class DistillCommand implements Callable<Integer> {
+
+    @Option(names = "--teacher", paramLabel = "MODEL",
+            description = "The original model: a Hugging Face folder, a llama2.c .bin, a models.cfg name or a cached "
+                    + "Hub repo id. With --resume, defaults to the run's teacher.")
+    String teacher;
+
+    @Option(names = "--student", paramLabel = "MODEL",
+            description = "The model to train, such as the output of prune; same vocabulary as the teacher. With "
+                    + "--resume, defaults to the run's student.")
+    String student;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "The llama2.c tokenizer file of both models, when it is not beside the checkpoints.")
+    Path tokenizer;
+
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Training text: one text per line (.txt) or {\"text\": ...} per line (.jsonl).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The run folder: new or empty, or an earlier run's folder with --resume.")
+    Path out;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "Softens both distributions (default: 2.0).")
+    Double temperature;
+
+    @Option(names = "--alpha", paramLabel = "A",
+            description = "Weight of the KL term; 1 - A weighs the next-token cross-entropy (default: 0.5).")
+    Double alpha;
+
+    @Option(names = "--hidden-weight", paramLabel = "W",
+            description = "Weight of aligning the residual streams after shared layers; 0 is off (default: 0).")
+    Double hiddenWeight;
+
+    @Option(names = "--hidden-loss", paramLabel = "NAME",
+            description = "How residual streams are compared: cosine or mse (default: cosine).")
+    String hiddenLoss;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        StoredRun stored = resume ? storedRun() : null;
+        String teacherName = choose(teacher, stored == null ? null : stored.models().path("teacher").asText(null),
+                "--teacher");
+        String studentName = choose(student, stored == null ? null : stored.models().path("student").asText(null),
+                "--student");
+        Path dataFile = data;
+        if (dataFile == null && stored != null) {
+            dataFile = stored.dataSource();
+        }
+        if (dataFile == null) {
+            throw new IllegalArgumentException("Give --data FILE, the training text.");
+        }
+        TrainingConfig.Builder base = stored != null ? stored.training().toBuilder()
+                : TrainingConfig.builder().learningRate(1e-4);
+        TrainingConfig config = training.apply(base);
+        DistillationConfig distillation = distillation(stored == null ? DistillationConfig.defaults()
+                : stored.distillation());
+
+        TensorEngine engine = TensorEngine.get();
+        try (LanguageModel teacherModel = TrainingCommands.load(engine, teacherName, tokenizer);
+                LanguageModel studentModel = TrainingCommands.load(engine, studentName, tokenizer)) {
+            TrainingData trainingData = TrainingData.read(dataFile, studentModel.tokenizer(), studentModel.config(),
+                    config.sequenceLength(), config.heldOutFraction());
+            TrainingRun run = TrainingRun.distillation(engine, teacherModel, studentModel, trainingData, config,
+                    distillation, out, resume);
+            RunResult result = TrainingCommands.run(run, spec.commandLine().getErr());
+            TrainingCommands.print(result, json, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+
+    private StoredRun storedRun() throws java.io.IOException {
+        if (!Files.isRegularFile(out.resolve("run.json"))) {
+            throw new IllegalArgumentException("Cannot resume: " + out + " has no run.json. Give the --out of an "
+                    + "earlier distill run, or leave out --resume to start one.");
+        }
+        StoredRun stored = StoredRun.read(out);
+        if (!stored.kind().equals("distillation")) {
+            throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
+                    + "topiary " + stored.kind() + " --resume.");
+        }
+        return stored;
+    }
+
+    private DistillationConfig distillation(DistillationConfig base) {
+        return new DistillationConfig(temperature != null ? temperature : base.temperature(),
+                alpha != null ? alpha : base.alpha(), hiddenWeight != null ? hiddenWeight : base.hiddenWeight(),
+                hiddenLoss != null ? DistillationConfig.HiddenLoss.parse(hiddenLoss) : base.hiddenLoss());
+    }
+
+    static String choose(String given, String stored, String option) {
+        if (given != null) {
+            return given;
+        }
+        if (stored != null) {
+            return stored;
+        }
+        throw new IllegalArgumentException("Give " + option + " MODEL.");
+    }
+}

@@ -1,0 +1,127 @@
+package dev.topiary.cli;
+
+import dev.topiary.engine.TensorEngine;
+import dev.topiary.model.LanguageModel;
+import dev.topiary.model.Projection;
+import dev.topiary.training.LoraConfig;
+import dev.topiary.training.RunResult;
+import dev.topiary.training.StoredRun;
+import dev.topiary.training.TrainingConfig;
+import dev.topiary.training.TrainingData;
+import dev.topiary.training.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code topiary lora}: train LoRA adapters on a frozen model. */
+@Command(name = "lora", mixinStandardHelpOptions = true,
+        description = "Train LoRA adapters on chosen projections of --model, whose own weights stay frozen, on the "
+                + "next-token loss over --data. Writes a PEFT adapter to --out/adapter and, with --merge, the model "
+                + "with the adapters merged into its weights to --out/model. --out also gets run.json, "
+                + "metrics.jsonl and checkpoints/, from which --resume continues.")
+final class LoraCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "A Hugging Face model folder, a llama2.c .bin checkpoint, a name from models.cfg, or a Hub "
+                    + "repo id (ORG/NAME[@REVISION]) in the Hugging Face cache. With --resume, defaults to the run's "
+                    + "model.")
+    String model;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "The llama2.c tokenizer file, when it is not beside the checkpoint.")
+    Path tokenizer;
+
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Training text: one text per line (.txt) or {\"text\": ...} per line (.jsonl).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The run folder: new or empty, or an earlier run's folder with --resume.")
+    Path out;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--rank", paramLabel = "R", description = "Inner width of each adapter (default: 8).")
+    Integer rank;
+
+    @Option(names = "--alpha", paramLabel = "A", description = "Scaling numerator: adapters add alpha / rank times "
+            + "their output (default: 16).")
+    Double alpha;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout on the adapters' input while training "
+            + "(default: 0.05).")
+    Double dropout;
+
+    @Option(names = "--targets", split = ",", paramLabel = "NAMES",
+            description = "Projections to adapt: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj "
+                    + "(default: q_proj,v_proj).")
+    List<String> targets;
+
+    @Option(names = "--merge", description = "Also write the model with the adapters merged, to --out/model.")
+    Boolean merge;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        StoredRun stored = resume ? storedRun() : null;
+        String modelName = DistillCommand.choose(model,
+                stored == null ? null : stored.models().path("model").asText(null), "--model");
+        Path dataFile = data;
+        if (dataFile == null && stored != null) {
+            dataFile = stored.dataSource();
+        }
+        if (dataFile == null) {
+            throw new IllegalArgumentException("Give --data FILE, the training text.");
+        }
+        TrainingConfig.Builder base = stored != null ? stored.training().toBuilder()
+                : TrainingConfig.builder().learningRate(2e-4).weightDecay(0);
+        TrainingConfig config = training.apply(base);
+        LoraConfig lora = lora(stored == null ? LoraConfig.defaults() : stored.lora());
+        boolean mergeModel = merge != null ? merge : stored != null && stored.models().path("merge").asBoolean();
+
+        TensorEngine engine = TensorEngine.get();
+        try (LanguageModel baseModel = TrainingCommands.load(engine, modelName, tokenizer)) {
+            TrainingData trainingData = TrainingData.read(dataFile, baseModel.tokenizer(), baseModel.config(),
+                    config.sequenceLength(), config.heldOutFraction());
+            TrainingRun run = TrainingRun.lora(engine, baseModel, trainingData, config, lora, mergeModel, out, resume);
+            RunResult result = TrainingCommands.run(run, spec.commandLine().getErr());
+            TrainingCommands.print(result, json, spec.commandLine().getOut());
+        }
+        return 0;
+    }
+
+    private StoredRun storedRun() throws java.io.IOException {
+        if (!Files.isRegularFile(out.resolve("run.json"))) {
+            throw new IllegalArgumentException("Cannot resume: " + out + " has no run.json. Give the --out of an "
+                    + "earlier lora run, or leave out --resume to start one.");
+        }
+        StoredRun stored = StoredRun.read(out);
+        if (!stored.kind().equals("lora")) {
+            throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
+                    + "topiary distill --resume.");
+        }
+        return stored;
+    }
+
+    private LoraConfig lora(LoraConfig base) {
+        List<Projection> projections = targets == null ? base.targets()
+                : targets.stream().map(Projection::parse).toList();
+        return new LoraConfig(rank != null ? rank : base.rank(), alpha != null ? alpha : base.alpha(),
+                dropout != null ? dropout : base.dropout(), projections);
+    }
+}

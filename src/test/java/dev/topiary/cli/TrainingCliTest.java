@@ -1,0 +1,100 @@
+package dev.topiary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.SharedModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distill and lora commands end to end on stories260K, through the same entry point as the script. */
+class TrainingCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DATA = "sample-prompts/train-stories.txt";
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void distillWritesModelMetricsAndResumes(@TempDir Path temp) throws Exception {
+        String model = SharedModels.stories260K().toString();
+        Path out = temp.resolve("run");
+        Result first = run("distill", "--teacher", model, "--student", model, "--data", DATA, "--out", out.toString(),
+                "--steps", "6", "--batch-size", "4", "--seq-len", "32", "--lr", "1e-3", "--eval-every", "3",
+                "--checkpoint-every", "3", "--json");
+
+        assertEquals(0, first.code(), first.err());
+        JsonNode summary = JSON.readTree(first.out());
+        assertEquals("completed", summary.get("state").asText());
+        assertEquals(out.resolve("metrics.jsonl").toString(), summary.get("metrics").asText());
+        assertTrue(first.err().contains("step 6/6"), "progress bar on stderr: " + first.err());
+        assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("run.json")));
+        List<String> rows = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(7, rows.size(), "the evaluation before training, then one row per step");
+        JsonNode step = JSON.readTree(rows.get(1));
+        for (String field : List.of("step", "loss", "kl", "ce", "lr", "tokens_per_second")) {
+            assertTrue(step.has(field), field + " in " + rows.get(1));
+        }
+
+        Result again = run("distill", "--out", out.toString(), "--resume");
+        assertEquals(2, again.code());
+        assertTrue(again.err().startsWith("error: "), again.err());
+        assertTrue(again.err().contains("finished all 6 steps"), again.err());
+    }
+
+    @Test
+    void loraMergesAndPrintsPaths(@TempDir Path temp) throws Exception {
+        Path out = temp.resolve("lora");
+        Result result = run("lora", "--model", SharedModels.stories260K().toString(), "--data", DATA, "--out",
+                out.toString(), "--rank", "2", "--targets", "q_proj,down_proj", "--steps", "4", "--batch-size", "4",
+                "--seq-len", "32", "--merge");
+
+        assertEquals(0, result.code(), result.err());
+        assertTrue(result.out().contains("Metrics " + out.resolve("metrics.jsonl")), result.out());
+        assertTrue(Files.isRegularFile(out.resolve("adapter/adapter_config.json")));
+        assertTrue(Files.isRegularFile(out.resolve("adapter/adapter_model.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("model/config.json")));
+        JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+        assertEquals(2, run.get("lora").get("rank").asInt());
+        assertEquals("[\"q_proj\",\"down_proj\"]", run.get("lora").get("targets").toString());
+    }
+
+    @Test
+    void errorsAreOneLine(@TempDir Path temp) throws Exception {
+        Path empty = temp.resolve("empty.txt");
+        Files.writeString(empty, "");
+        String model = SharedModels.stories260K().toString();
+
+        Result emptyData = run("lora", "--model", model, "--data", empty.toString(), "--out",
+                temp.resolve("a").toString());
+        Result rank = run("lora", "--model", model, "--data", DATA, "--out", temp.resolve("b").toString(), "--rank",
+                "100", "--seq-len", "32");
+        Result target = run("lora", "--model", model, "--data", DATA, "--out", temp.resolve("c").toString(),
+                "--targets", "qkv");
+
+        for (Result result : List.of(emptyData, rank, target)) {
+            assertEquals(2, result.code(), result.err());
+            assertTrue(result.err().startsWith("error: "), result.err());
+            assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+        }
+        assertTrue(emptyData.err().contains("contains no prompts"), emptyData.err());
+        assertTrue(rank.err().contains("LoRA rank 100 is larger than"), rank.err());
+        assertTrue(target.err().contains("Unknown projection 'qkv'"), target.err());
+    }
+}

@@ -154,7 +154,7 @@ class EvaluationWindowTest {
         assertEquals(smaller.text().perplexity() / original.text().perplexity(),
                 perplexityChart.getChart().getCategoryPlot().getDataset().getValue(0, 1).doubleValue(), 1e-9);
 
-        List<GridPane> generations = robot.lookup("#generationsBox .generation-grid").queryAllAs(GridPane.class)
+        List<GridPane> generations = robot.lookup("#evaluationGenerationsBox .generation-grid").queryAllAs(GridPane.class)
                 .stream().toList();
         assertEquals(2, generations.size(), "one row of columns per prompt");
         for (GridPane row : generations) {

@@ -89,7 +89,7 @@ public final class EvaluationView {
     @FXML
     private ChartViewer speedChart;
     @FXML
-    private VBox generationsBox;
+    private VBox evaluationGenerationsBox;
 
     public EvaluationView(EvaluationViewModel viewModel, EvaluationCommands commands) {
         this.viewModel = viewModel;
@@ -176,7 +176,7 @@ public final class EvaluationView {
         perplexityChart.setChart(EvaluationCharts.perplexity(report));
         accuracyChart.setChart(EvaluationCharts.accuracy(report));
         speedChart.setChart(EvaluationCharts.speed(report));
-        GenerationsPane.show(generationsBox, report);
+        GenerationsPane.show(evaluationGenerationsBox, report);
     }
 
     /** Commits typed settings and starts a run. */

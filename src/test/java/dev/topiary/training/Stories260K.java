@@ -3,6 +3,7 @@ package dev.topiary.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.topiary.SharedModels;
 import dev.topiary.activations.ActivationRecorder;
 import dev.topiary.engine.TensorEngine;
@@ -26,8 +27,19 @@ final class Stories260K implements AutoCloseable {
     final TensorEngine engine = TensorEngine.get();
     final Checkpoint checkpoint;
     final PrunePlan plan;
+    private final int previousThreads;
 
+    /**
+     * Opens the model and runs the engine thread's PyTorch operations on one thread until {@link #close}. This
+     * model's operations are too small to gain from a second thread, and on a shared 2-core machine a second
+     * thread waiting for a core made some training steps 50 times slower.
+     */
     Stories260K() throws Exception {
+        previousThreads = engine.call(manager -> {
+            int threads = JniUtils.getNumThreads();
+            JniUtils.setNumThreads(1);
+            return threads;
+        });
         checkpoint = ModelLoader.open(SharedModels.stories260K(), null);
         float[][] scores = NeuronScores.compute(NeuronScoreMethod.PPM, checkpoint.config(), checkpoint.tensors(), null);
         plan = PrunePlan.keepTopNeurons(scores, KEPT_NEURONS);
@@ -70,6 +82,10 @@ final class Stories260K implements AutoCloseable {
 
     @Override
     public void close() {
+        engine.call(manager -> {
+            JniUtils.setNumThreads(previousThreads);
+            return null;
+        });
         checkpoint.close();
     }
 }

@@ -33,7 +33,7 @@ final class GenerateCommand implements Callable<Integer> {
                     + "without a tokenizer.")
     List<Integer> promptIds;
 
-    @Option(names = "--max-tokens", defaultValue = "64", description = "The most new tokens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-tokens", defaultValue = "64", description = "The maximum number of new tokens (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0",

@@ -63,7 +63,7 @@ final class InfoCommand implements Callable<Integer> {
         info.put("device", engine.deviceName());
         info.put("tokenizer", model.tokenizer() != null);
         int bytes = engine.dataType().getNumOfBytes();
-        int sequence = Math.min(config.maxPositionEmbeddings(), 2048);
+        int sequence = MemoryEstimate.checkSequence(config);
         MemoryEstimate estimate = MemoryEstimate.of(config, bytes, 1, sequence);
         MemoryEstimate trainingEstimate = MemoryEstimate.of(config, bytes, 8, Math.min(sequence, 256));
         info.put("memory_weights", MemoryEstimate.format(estimate.weights()));

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * A single thread that owns the PyTorch engine, the device choice and the root {@link NDManager}.
  *
  * <p>Callers hand work to {@link #submit} or {@link #call} and get plain Java values back. The device is
- * CUDA when PyTorch sees a GPU and CPU otherwise, unless {@code topiary.device} says {@code cpu} or
+ * CUDA when PyTorch detects a GPU and CPU otherwise, unless {@code topiary.device} is {@code cpu} or
  * {@code gpu}. Weights are always held in float32 here: DJL's PyTorch engine cannot hold BF16 arrays,
  * and F16 matmuls are slow on CPU.
  */

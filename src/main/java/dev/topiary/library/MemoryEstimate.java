@@ -16,6 +16,14 @@ import dev.topiary.model.ModelConfig;
  */
 public record MemoryEstimate(long weights, long inference, long capture, long training) {
 
+    /** The longest context the load check, {@code topiary info} and the window's picker estimate for. */
+    public static final int MAX_CHECK_SEQUENCE = 4096;
+
+    /** Returns the sequence length memory checks use: the model's context, capped at {@link #MAX_CHECK_SEQUENCE}. */
+    public static int checkSequence(ModelConfig config) {
+        return Math.min(config.maxPositionEmbeddings(), MAX_CHECK_SEQUENCE);
+    }
+
     /** Estimates for a batch of {@code batch} sequences of {@code sequence} tokens in elements of {@code bytes}. */
     public static MemoryEstimate of(ModelConfig config, int bytes, int batch, int sequence) {
         long parameters = config.parameterCount();

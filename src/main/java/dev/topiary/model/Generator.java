@@ -53,7 +53,7 @@ public final class Generator {
             int[] input = prompt;
             long started = System.nanoTime();
             while (true) {
-                // Once the limit is reached, one more pass runs only so the recorder sees the last token.
+                // Once the limit is reached, one more pass runs only so that the recorder receives the last token.
                 boolean recordOnly = count == limit;
                 if (recordOnly && !recording) {
                     break;

@@ -69,7 +69,7 @@ public final class LanguageModel implements AutoCloseable {
             return;
         }
         ModelConfig config = checkpoint.config();
-        int sequence = Math.min(config.maxPositionEmbeddings(), 4096);
+        int sequence = dev.topiary.library.MemoryEstimate.checkSequence(config);
         long needed = dev.topiary.library.MemoryEstimate.of(config, engine.dataType().getNumOfBytes(), 1, sequence)
                 .inference();
         long free = engine.freeDeviceBytes();

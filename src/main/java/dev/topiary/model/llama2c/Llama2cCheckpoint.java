@@ -128,7 +128,7 @@ public final class Llama2cCheckpoint {
         // vocabSize is |vocab_size|, which stays negative when the field is Integer.MIN_VALUE.
         if (header.dim <= 0 || header.hiddenDim <= 0 || header.layers <= 0 || header.heads <= 0
                 || header.kvHeads <= 0 || header.vocabSize <= 0 || header.seqLen <= 0) {
-            throw new ModelFormatException(file, "the header holds a non-positive size (" + fields
+            throw new ModelFormatException(file, "the header contains a non-positive size (" + fields
                     + "); this is not a llama2.c checkpoint.");
         }
         if (header.dim % header.heads != 0 || header.heads % header.kvHeads != 0 || header.headSize() % 2 != 0) {

@@ -17,13 +17,13 @@ import java.util.Locale;
 public record MemoryCheck(String device, long freeBytes, long parameters, int sequence, MemoryEstimate single,
         int trainingSequence, MemoryEstimate training) {
 
-    static final int MAX_SEQUENCE = 4096;
+    static final int MAX_SEQUENCE = MemoryEstimate.MAX_CHECK_SEQUENCE;
     static final int TRAINING_BATCH = 8;
     static final int TRAINING_SEQUENCE = 256;
 
     /** Estimates the memory of a model with this config in elements of {@code bytesPerElement}. */
     public static MemoryCheck of(ModelConfig config, int bytesPerElement, long freeBytes, String device) {
-        int sequence = Math.min(config.maxPositionEmbeddings(), MAX_SEQUENCE);
+        int sequence = MemoryEstimate.checkSequence(config);
         int trainingSequence = Math.min(sequence, TRAINING_SEQUENCE);
         return new MemoryCheck(device, freeBytes, config.parameterCount(), sequence,
                 MemoryEstimate.of(config, bytesPerElement, 1, sequence), trainingSequence,

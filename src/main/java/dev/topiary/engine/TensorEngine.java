@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * A single thread that owns the PyTorch engine, the device choice and the root {@link NDManager}.
  *
  * <p>Callers hand work to {@link #submit} or {@link #call} and get plain Java values back. The device is
- * CUDA when PyTorch detects a GPU and CPU otherwise, unless {@code topiary.device} is {@code cpu} or
- * {@code gpu}. Weights are always held in float32 here: DJL's PyTorch engine cannot hold BF16 arrays,
- * and F16 matmuls are slow on CPU.
+ * CUDA when PyTorch detects a GPU and CPU otherwise, unless a request ({@link #get(String, String)}, or the
+ * {@code topiary.device} system property) requests {@code cpu} or {@code gpu}. One process uses one device, chosen
+ * when the engine starts. The dtype is chosen per model ({@link ComputeDtype}); {@link #dataType()} is the default.
  */
 public final class TensorEngine implements AutoCloseable {
 
@@ -38,7 +38,7 @@ public final class TensorEngine implements AutoCloseable {
         T run(NDManager manager) throws Exception;
     }
 
-    private TensorEngine() {
+    private TensorEngine(String deviceRequest, String origin) {
         OfflineMode.enable();
         thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, "topiary-engine");
@@ -46,7 +46,7 @@ public final class TensorEngine implements AutoCloseable {
             return t;
         });
         try {
-            thread.submit(this::start).get();
+            thread.submit(() -> start(deviceRequest, origin)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("Interrupted while starting the PyTorch engine", e);
@@ -56,49 +56,98 @@ public final class TensorEngine implements AutoCloseable {
         }
     }
 
-    /** Returns the process-wide engine, starting it on first use. */
+    /**
+     * Returns the process-wide engine, starting it on first use on the device the {@code topiary.device} system
+     * property requests, or on the GPU when there is one.
+     */
     public static TensorEngine get() {
+        return get(null, null);
+    }
+
+    /**
+     * Returns the process-wide engine, starting it on first use on the requested device.
+     *
+     * @param deviceRequest auto, cpu or gpu; null falls back to the {@code topiary.device} system property
+     * @param origin where the request was written, such as "--device", for messages
+     * @throws EngineException when the request is invalid, or when the engine already runs on another device
+     */
+    public static TensorEngine get(String deviceRequest, String origin) {
         TensorEngine engine = shared;
         if (engine == null) {
             synchronized (TensorEngine.class) {
                 engine = shared;
                 if (engine == null) {
-                    engine = new TensorEngine();
+                    engine = new TensorEngine(deviceRequest, origin);
                     shared = engine;
+                    return engine;
                 }
             }
         }
+        engine.checkRunsOn(deviceRequest, origin);
         return engine;
     }
 
-    private void start() {
+    /** Rejects a device request that the running engine does not meet, since a process keeps its first device. */
+    private void checkRunsOn(String deviceRequest, String origin) {
+        if (deviceRequest == null) {
+            return;
+        }
+        String request = normalise(deviceRequest, origin);
+        boolean met = request.equals("auto") || (request.equals("cpu") ? !device.isGpu() : device.isGpu());
+        if (!met) {
+            throw new EngineException(origin + " requests device " + request + ", but this process already runs its "
+                    + "models on " + describe(device) + " and cannot switch. Run the command again in a new process, "
+                    + "or remove the device setting.");
+        }
+    }
+
+    private void start(String deviceRequest, String origin) {
         long started = System.nanoTime();
         engineThread = Thread.currentThread();
         Engine engine = Engine.getEngine("PyTorch");
         JniUtils.setGradMode(false);
-        device = chooseDevice(engine);
+        device = deviceRequest == null
+                ? chooseDevice(engine, System.getProperty("topiary.device", "auto"), "-Dtopiary.device")
+                : chooseDevice(engine, deviceRequest, origin);
         rootManager = NDManager.newBaseManager(device);
-        log.info("Tensor engine {} {} started on {} with dtype {} in {} ms", engine.getEngineName(),
-                engine.getVersion(), describe(device), dataType(), (System.nanoTime() - started) / 1_000_000);
+        log.info("Tensor engine {} {} started on {} in {} ms", engine.getEngineName(), engine.getVersion(),
+                describe(device), (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static Device chooseDevice(Engine engine) {
-        String requested = System.getProperty("topiary.device", "auto").toLowerCase(Locale.ROOT);
+    private static Device chooseDevice(Engine engine, String deviceRequest, String origin) {
+        String request = normalise(deviceRequest, origin);
         int gpus = engine.getGpuCount();
-        switch (requested) {
+        switch (request) {
             case "cpu":
                 return Device.cpu();
             case "gpu":
-            case "cuda":
                 if (gpus == 0) {
-                    throw new EngineException("topiary.device=" + requested + " but PyTorch sees no GPU. "
-                            + "Build with -Pcuda on a machine with an NVIDIA driver, or use topiary.device=cpu.");
+                    throw new EngineException(origin + " requests device gpu but PyTorch sees no GPU. "
+                            + "Build with -Pcuda on a machine with an NVIDIA driver, or request device cpu.");
                 }
                 return Device.gpu();
-            case "auto":
-                return gpus > 0 ? Device.gpu() : Device.cpu();
             default:
-                throw new EngineException("Invalid topiary.device value '" + requested + "': use auto, cpu or gpu.");
+                return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+    }
+
+    /**
+     * Returns a device request as auto, cpu or gpu ({@code cuda} means gpu).
+     *
+     * @throws EngineException naming the value and its origin when it is none of these
+     */
+    public static String normalise(String deviceRequest, String origin) {
+        String request = deviceRequest.strip().toLowerCase(Locale.ROOT);
+        switch (request) {
+            case "auto":
+            case "cpu":
+            case "gpu":
+                return request;
+            case "cuda":
+                return "gpu";
+            default:
+                throw new EngineException("Invalid device '" + deviceRequest + "' in " + origin
+                        + ": use auto, cpu or gpu.");
         }
     }
 
@@ -128,9 +177,18 @@ public final class TensorEngine implements AutoCloseable {
         return DeviceMemory.freeHostBytes();
     }
 
-    /** Returns the data type the engine computes in. */
+    /**
+     * Returns the dtype a model gets on this engine's device when no command-line option, window choice or
+     * models.cfg entry requests one: the {@value ComputeDtype#PROPERTY} system property, or float16 on a GPU and
+     * float32 on the CPU.
+     */
     public DataType dataType() {
-        return DataType.FLOAT32;
+        return ComputeDtype.fromSystemProperty().resolve(device);
+    }
+
+    /** Returns the dtype a request means on this engine's device. */
+    public DataType dataType(ComputeDtype request) {
+        return request.resolve(device);
     }
 
     /** Runs work on the engine thread and returns its future. */

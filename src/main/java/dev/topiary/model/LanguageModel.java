@@ -2,7 +2,9 @@ package dev.topiary.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.model.tokenizer.TextTokenizer;
 import java.nio.file.Path;
@@ -27,8 +29,10 @@ public final class LanguageModel implements AutoCloseable {
     private final Transformer transformer;
     private final NDManager manager;
     private final TensorEngine engine;
+    private final DataType dataType;
 
-    private LanguageModel(Checkpoint checkpoint, Transformer transformer, NDManager manager, TensorEngine engine) {
+    private LanguageModel(Checkpoint checkpoint, Transformer transformer, NDManager manager, TensorEngine engine,
+            DataType dataType) {
         this.source = checkpoint.source();
         this.name = checkpoint.name();
         this.format = checkpoint.format();
@@ -39,22 +43,43 @@ public final class LanguageModel implements AutoCloseable {
         this.transformer = transformer;
         this.manager = manager;
         this.engine = engine;
+        this.dataType = dataType;
     }
 
-    /** Opens a checkpoint and copies its weights to the engine's device. */
+    /**
+     * Opens a checkpoint and copies its weights to the engine's device in the dtype the {@value
+     * ComputeDtype#PROPERTY} system property requests, or the device's default.
+     */
     public static LanguageModel load(TensorEngine engine, Path path, Path tokenizer) throws ModelFormatException {
+        return load(engine, path, tokenizer, ComputeDtype.fromSystemProperty());
+    }
+
+    /** Opens a checkpoint and copies its weights to the engine's device in the requested dtype. */
+    public static LanguageModel load(TensorEngine engine, Path path, Path tokenizer, ComputeDtype dtype)
+            throws ModelFormatException {
         try (Checkpoint checkpoint = ModelLoader.open(path, tokenizer)) {
-            return load(engine, checkpoint);
+            return load(engine, checkpoint, dtype);
         }
     }
 
     /** Copies an open checkpoint's weights to the engine's device; the caller still closes the checkpoint. */
     public static LanguageModel load(TensorEngine engine, Checkpoint checkpoint) throws ModelFormatException {
-        checkMemory(engine, checkpoint);
+        return load(engine, checkpoint, ComputeDtype.fromSystemProperty());
+    }
+
+    /**
+     * Copies an open checkpoint's weights to the engine's device in the requested dtype; the caller still closes
+     * the checkpoint. Weights are read as float32 and rounded to float16 on the device when that is the dtype.
+     */
+    public static LanguageModel load(TensorEngine engine, Checkpoint checkpoint, ComputeDtype dtype)
+            throws ModelFormatException {
+        DataType dataType = engine.dataType(dtype);
+        checkMemory(engine, checkpoint, dataType);
         long started = System.nanoTime();
-        LanguageModel model = engine.call(root -> upload(engine, checkpoint, root), ModelFormatException.class);
-        log.info("Loaded {} ({} parameters) on {} as {} in {} ms", checkpoint.name(),
-                checkpoint.config().parameterCount(), engine.deviceName(), engine.dataType(),
+        LanguageModel model = engine.call(root -> upload(engine, checkpoint, root, dataType),
+                ModelFormatException.class);
+        log.info("Loaded {} ({} parameters) on {} as {} (requested {}) in {} ms", checkpoint.name(),
+                checkpoint.config().parameterCount(), engine.deviceName(), ComputeDtype.name(dataType), dtype,
                 (System.nanoTime() - started) / 1_000_000);
         return model;
     }
@@ -64,34 +89,42 @@ public final class LanguageModel implements AutoCloseable {
      * one layer's working set) exceeds the device's free memory, before anything is allocated. Setting
      * {@code topiary.skipMemoryCheck=true} skips the check.
      */
-    private static void checkMemory(TensorEngine engine, Checkpoint checkpoint) throws ModelFormatException {
+    private static void checkMemory(TensorEngine engine, Checkpoint checkpoint, DataType dataType)
+            throws ModelFormatException {
         if (Boolean.getBoolean("topiary.skipMemoryCheck")) {
             return;
         }
         ModelConfig config = checkpoint.config();
         int sequence = dev.topiary.library.MemoryEstimate.checkSequence(config);
-        long needed = dev.topiary.library.MemoryEstimate.of(config, engine.dataType().getNumOfBytes(), 1, sequence)
+        long needed = dev.topiary.library.MemoryEstimate.of(config, dataType.getNumOfBytes(), 1, sequence)
                 .inference();
         long free = engine.freeDeviceBytes();
         if (needed > free) {
             throw new ModelFormatException(checkpoint.source(), "needs about "
                     + dev.topiary.library.MemoryEstimate.format(needed) + " on " + engine.deviceName() + " ("
-                    + config.parameterCount() + " parameters as " + engine.dataType() + ", plus a " + sequence
+                    + config.parameterCount() + " parameters as " + ComputeDtype.name(dataType) + ", plus a " + sequence
                     + "-token KV cache), but only " + dev.topiary.library.MemoryEstimate.format(free) + " is free. "
                     + "Close other programs, use a machine with more memory, or prune the model first.");
         }
     }
 
-    private static LanguageModel upload(TensorEngine engine, Checkpoint checkpoint, NDManager root)
-            throws ModelFormatException {
+    private static LanguageModel upload(TensorEngine engine, Checkpoint checkpoint, NDManager root,
+            DataType dataType) throws ModelFormatException {
         NDManager manager = root.newSubManager();
         try {
             WeightReader reader = name -> {
                 float[] values = checkpoint.tensors().read(name);
-                return manager.create(values, new Shape(checkpoint.tensors().shape(name)));
+                NDArray array = manager.create(values, new Shape(checkpoint.tensors().shape(name)));
+                if (dataType == DataType.FLOAT32) {
+                    return array;
+                }
+                // PyTorch rounds to nearest even; the float32 copy lives only until the cast is done.
+                NDArray converted = array.toType(dataType, false);
+                array.close();
+                return converted;
             };
             Transformer transformer = new Transformer(checkpoint.config(), reader, manager);
-            return new LanguageModel(checkpoint, transformer, manager, engine);
+            return new LanguageModel(checkpoint, transformer, manager, engine, dataType);
         } catch (ModelFormatException | RuntimeException e) {
             manager.close();
             throw e;
@@ -123,6 +156,11 @@ public final class LanguageModel implements AutoCloseable {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** Returns the dtype the weights are held in on the device and the forward pass computes in. */
+    public DataType dataType() {
+        return dataType;
     }
 
     /** Returns the tokenizer, or null when the model folder has none. */

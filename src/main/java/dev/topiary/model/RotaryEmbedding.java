@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -14,13 +15,15 @@ final class RotaryEmbedding {
 
     private final ModelConfig config;
     private final NDManager manager;
+    private final DataType dataType; // the model's dtype; tables are computed in float32 and rounded to it
     private final float[] inverseFrequencies; // [Dh/2]
     private NDArray ropeCos; // [P, Dh], grown on demand
     private NDArray ropeSin; // [P, Dh]
 
-    RotaryEmbedding(ModelConfig config, NDManager manager) {
+    RotaryEmbedding(ModelConfig config, NDManager manager, DataType dataType) {
         this.config = config;
         this.manager = manager;
+        this.dataType = dataType;
         this.inverseFrequencies = inverseFrequencies(config);
     }
 
@@ -58,6 +61,15 @@ final class RotaryEmbedding {
         return new NDArray[] {ropeCos.get(rows), ropeSin.get(rows)};
     }
 
+    /** Rounds a float32 table to the model's dtype, freeing the float32 array when a copy was made. */
+    private NDArray inModelDtype(NDArray table) {
+        NDArray converted = table.toType(dataType, false);
+        if (converted != table) {
+            table.close();
+        }
+        return converted;
+    }
+
     private void growTables(int positions) {
         int headDim = config.headDim();
         int half = headDim / 2;
@@ -79,8 +91,8 @@ final class RotaryEmbedding {
             ropeCos.close();
             ropeSin.close();
         }
-        ropeCos = manager.create(cos, new Shape(positions, headDim));
-        ropeSin = manager.create(sin, new Shape(positions, headDim));
+        ropeCos = inModelDtype(manager.create(cos, new Shape(positions, headDim)));
+        ropeSin = inModelDtype(manager.create(sin, new Shape(positions, headDim)));
         ai.djl.ndarray.NDScope.unregister(ropeCos, ropeSin);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -36,6 +37,10 @@ import java.util.Map;
  * <p>Scalar factors are arrays from {@link Scalars}, never DJL's {@code mul(Number)} and the like, so that training
  * can differentiate through the forward pass (see {@link Scalars} for why).
  *
+ * <p>The weights and activations are in the dtype the weights were loaded in (float32 or float16). In float16,
+ * RMSNorm statistics, attention scores with their mask and softmax, and the logits are computed in float32, as
+ * the RMSNorm and eager attention of Hugging Face transformers' Llama do. Recorders receive float32 arrays.
+ *
  * <p>Shapes: B batch, T new tokens, S cached plus new tokens, D hidden, H heads, Hkv key/value heads,
  * Dh head dim, F intermediate, V vocabulary.
  */
@@ -45,6 +50,7 @@ public final class Transformer {
 
     private final ModelConfig config;
     private final NDManager manager;
+    private final DataType dataType; // the dtype of the weights and activations
     private final NDArray embedTokens; // [V, D]
     private final NDArray lmHead; // [V, D], the same array as embedTokens when tied
     private final NDArray finalNorm; // [D]
@@ -59,13 +65,14 @@ public final class Transformer {
         this.config = config;
         this.manager = manager;
         this.embedTokens = weights.read(WeightNames.EMBED_TOKENS);
+        this.dataType = embedTokens.getDataType();
         this.lmHead = config.tieWordEmbeddings() ? embedTokens : weights.read(WeightNames.LM_HEAD);
         this.finalNorm = LayerWeights.readNorm(config, weights, WeightNames.FINAL_NORM);
         this.layers = new LayerWeights[config.numHiddenLayers()];
         for (int layer = 0; layer < layers.length; layer++) {
             layers[layer] = LayerWeights.read(config, weights, layer);
         }
-        this.rotary = new RotaryEmbedding(config, manager);
+        this.rotary = new RotaryEmbedding(config, manager, dataType);
         this.neuronMasks = new NDArray[layers.length];
         this.skippedLayers = new boolean[layers.length];
     }
@@ -90,7 +97,11 @@ public final class Transformer {
                     throw new IllegalArgumentException("The neuron mask of layer " + layer + " has " + mask.length
                             + " entries but the layer has " + config.intermediateSize() + " neurons");
                 }
-                neuronMasks[layer] = manager.create(mask);
+                NDArray wide = manager.create(mask);
+                neuronMasks[layer] = wide.toType(dataType, false);
+                if (neuronMasks[layer] != wide) {
+                    wide.close();
+                }
                 ai.djl.ndarray.NDScope.unregister(neuronMasks[layer]);
             }
         }
@@ -208,7 +219,7 @@ public final class Transformer {
             x = x.get(new NDIndex(":, {}:, :", count - 1)); // [B, 1, D]
         }
         NDArray logits = Linear.linear(rmsNorm(x, finalNorm), lmHead).singletonOrThrow(); // [B, T, V]
-        return softcap(logits, config.finalLogitSoftcapping());
+        return softcap(toFloat32(logits), config.finalLogitSoftcapping());
     }
 
     /**
@@ -239,7 +250,7 @@ public final class Transformer {
      */
     public float[] readWeight(String name) {
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-            return weightArray(name).toFloatArray();
+            return toFloat32(weightArray(name)).toFloatArray();
         }
     }
 
@@ -278,9 +289,10 @@ public final class Transformer {
     public float[][] mlpWeightNorms(int layer) {
         int neurons = config.intermediateSize();
         try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
-            NDArray gateUp = layers[layer].gateUpWeight(); // [2F, D]
+            NDArray gateUp = toFloat32(layers[layer].gateUpWeight()); // [2F, D]
+            NDArray down = toFloat32(layers[layer].downWeight()); // [D, F]
             float[] rowNorms = gateUp.square().sum(new int[] {1}).sqrt().toFloatArray(); // [2F]
-            float[] downNorms = layers[layer].downWeight().square().sum(new int[] {0}).sqrt().toFloatArray(); // [F]
+            float[] downNorms = down.square().sum(new int[] {0}).sqrt().toFloatArray(); // [F]
             return new float[][] {java.util.Arrays.copyOfRange(rowNorms, 0, neurons),
                     java.util.Arrays.copyOfRange(rowNorms, neurons, 2 * neurons), downNorms};
         }
@@ -302,19 +314,28 @@ public final class Transformer {
         record(recorder, index, SiteKind.RESID_POST, x, start);
     }
 
-    /** Adds the attached adapter's term for one projection to its output, when there is one. */
+    /**
+     * Adds the attached adapter's term for one projection to its output, when there is one. Adapters hold float32
+     * arrays, so a float16 model feeds them float32 input and rounds their term back.
+     */
     private NDArray adapted(int layer, Projection projection, NDArray input, NDArray output) {
         if (adapter == null) {
             return output;
         }
-        NDArray delta = adapter.delta(layer, projection, input);
-        return delta == null ? output : output.add(delta);
+        NDArray delta = adapter.delta(layer, projection, toFloat32(input));
+        return delta == null ? output : output.add(delta.toType(dataType, false));
     }
 
+    /** Hands a site's value to the recorder as float32, so recorders read it the same way in every dtype. */
     private static void record(ActivationRecorder recorder, int layer, SiteKind kind, NDArray value, int start) {
         if (recorder.wants(kind)) {
-            recorder.record(new ActivationSite(layer, kind), value, start);
+            recorder.record(new ActivationSite(layer, kind), toFloat32(value), start);
         }
+    }
+
+    /** Returns the array itself when it is float32, or a float32 copy. */
+    private static NDArray toFloat32(NDArray array) {
+        return array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false);
     }
 
     /** Looks up token embeddings, multiplied by {@code sqrt(D)} for Gemma, rounded to float32 as transformers does. */
@@ -326,11 +347,16 @@ public final class Transformer {
         return x.mul(Scalars.of(manager, (float) Math.sqrt(config.hiddenSize())));
     }
 
-    /** RMSNorm: {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. */
+    /**
+     * RMSNorm: {@code x / sqrt(mean(x^2) + eps) * weight} over the last axis. In float16 the normalisation runs in
+     * float32 and its result is rounded back before the weight multiplies it, as Llama's norm in transformers does.
+     */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         int lastAxis = x.getShape().dimension() - 1;
-        NDArray meanSquare = x.square().mean(new int[] {lastAxis}, true); // [..., 1]
-        return x.mul(meanSquare.add((float) config.rmsNormEps()).pow(Scalars.of(manager, -0.5f))).mul(weight);
+        NDArray wide = toFloat32(x);
+        NDArray meanSquare = wide.square().mean(new int[] {lastAxis}, true); // [..., 1]
+        NDArray normalised = wide.mul(meanSquare.add((float) config.rmsNormEps()).pow(Scalars.of(manager, -0.5f)));
+        return (wide == x ? normalised : normalised.toType(dataType, false)).mul(weight);
     }
 
     /** Applies an RMSNorm that only some architectures have: returns {@code x} unchanged when the weight is null. */
@@ -380,12 +406,13 @@ public final class Transformer {
         // The G query heads of one key/value head are adjacent, so they fold into the token axis.
         NDArray grouped = q.mul(Scalars.of(manager, (float) (1.0 / Math.sqrt(config.queryPreAttnScalar()))))
                 .reshape(batch, kvHeads, (long) groups * count, headDim); // [B, H, T, Dh] -> [B, Hkv, G T, Dh]
-        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)); // [B, Hkv, G T, S]
+        // Scores are masked and normalised in float32, where the mask's large negative value is finite.
+        NDArray scores = toFloat32(grouped.matMul(k.transpose(0, 1, 3, 2))); // [B, Hkv, G T, S]
         scores = softcap(scores, config.attnLogitSoftcapping());
         if (mask != null) {
             scores = scores.add(mask);
         }
-        NDArray context = scores.softmax(3).matMul(v); // [B, Hkv, G T, Dh]
+        NDArray context = scores.softmax(3).toType(dataType, false).matMul(v); // [B, Hkv, G T, Dh]
         return context.reshape(batch, heads, count, headDim) // -> [B, H, T, Dh]
                 .transpose(0, 2, 1, 3) // -> [B, T, H, Dh]
                 .reshape(batch, count, (long) heads * headDim); // -> [B, T, H Dh]

@@ -24,6 +24,7 @@ final class LoraTask implements TrainingTask {
 
     /** Creates and attaches untrained adapters; call on the engine thread. */
     LoraTask(TensorEngine engine, LanguageModel model, LoraConfig config, long seed, boolean merge) {
+        TrainableWeights.requireFloat32(model, "the LoRA base model");
         TrainableWeights.requireFrozen(model, "the LoRA base model");
         if (model.transformer().adapter() != null) {
             throw new IllegalArgumentException("The model " + model.name() + " has an adapter attached already; "

@@ -24,6 +24,7 @@ public final class TrainableWeights implements AutoCloseable {
 
     /** Makes every weight of a model trainable, under the names of {@code Transformer.parameters()}. */
     public static TrainableWeights of(LanguageModel model) {
+        requireFloat32(model, "the student");
         requireFrozen(model, "the student");
         return new TrainableWeights(model.transformer().parameters());
     }
@@ -31,6 +32,18 @@ public final class TrainableWeights implements AutoCloseable {
     /** Makes the given arrays trainable, such as a LoRA adapter's. */
     public static TrainableWeights of(Map<String, NDArray> arrays) {
         return new TrainableWeights(arrays);
+    }
+
+    /**
+     * Rejects a model loaded in float16: training updates and differentiates through its weights in float32 only,
+     * because AdamW's small updates vanish when added to float16 weights.
+     */
+    public static void requireFloat32(LanguageModel model, String role) {
+        if (model.dataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new IllegalArgumentException("The model " + model.name() + " given as " + role + " is loaded in "
+                    + dev.topiary.engine.ComputeDtype.name(model.dataType()) + ", but training runs in float32 only. "
+                    + "Load it with --dtype float32 (or choose float32 in the window) to train it.");
+        }
     }
 
     /**

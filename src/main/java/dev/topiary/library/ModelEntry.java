@@ -1,5 +1,6 @@
 package dev.topiary.library;
 
+import dev.topiary.engine.ComputeDtype;
 import java.nio.file.Path;
 
 /**
@@ -12,9 +13,17 @@ import java.nio.file.Path;
  * @param revision the Hub revision (branch, tag or commit), or null
  * @param tokenizer a llama2.c tokenizer file, or null
  * @param note free text from models.cfg, or null
+ * @param dtype the dtype models.cfg requests, or null
+ * @param device the device models.cfg requests (auto, cpu or gpu), or null
  */
 public record ModelEntry(String name, Origin origin, Path path, String repoId, String revision, Path tokenizer,
-        String note) {
+        String note, ComputeDtype dtype, String device) {
+
+    /** Creates an entry that requests no dtype or device. */
+    public ModelEntry(String name, Origin origin, Path path, String repoId, String revision, Path tokenizer,
+            String note) {
+        this(name, origin, path, repoId, revision, tokenizer, note, null, null);
+    }
 
     /** The source of an entry. */
     public enum Origin {

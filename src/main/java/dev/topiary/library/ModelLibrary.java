@@ -1,5 +1,6 @@
 package dev.topiary.library;
 
+import dev.topiary.engine.ComputeDtype;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public final class ModelLibrary {
         }
         Optional<Path> snapshot = cache.snapshot(entry.repoId(), entry.revision());
         return snapshot.map(path -> new ModelEntry(entry.name(), entry.origin(), path, entry.repoId(), entry.revision(),
-                entry.tokenizer(), entry.note())).orElse(entry);
+                entry.tokenizer(), entry.note(), entry.dtype(), entry.device())).orElse(entry);
     }
 
     /**
@@ -92,7 +93,8 @@ public final class ModelLibrary {
                             + " on the Hub and not in the cache " + cache.root() + ". Run: topiary download "
                             + entry.repoId() + " --revision " + entry.revision());
                 }
-                return new Resolved(resolved.path(), resolved.tokenizer());
+                return new Resolved(resolved.path(), resolved.tokenizer(), resolved.dtype(), resolved.device(),
+                        "models.cfg model [" + entry.name() + "]");
             }
         }
         if (spec.matches("[\\w.-]+/[\\w.-]+(@[\\w./-]+)?") && !spec.startsWith(".")) {
@@ -109,6 +111,19 @@ public final class ModelLibrary {
                 + "'topiary models', or fetch one with 'topiary download ORG/NAME'.");
     }
 
-    /** A resolved model path and, for a configured llama2.c model, its tokenizer. */
-    public record Resolved(Path path, Path tokenizer) {}
+    /**
+     * A resolved model path and, for a configured model, what its models.cfg entry sets.
+     *
+     * @param tokenizer the llama2.c tokenizer file, or null
+     * @param dtype the requested dtype, or null
+     * @param device the requested device (auto, cpu or gpu), or null
+     * @param origin where the dtype and device were set, for messages, or null
+     */
+    public record Resolved(Path path, Path tokenizer, ComputeDtype dtype, String device, String origin) {
+
+        /** Creates a resolved model with no settings, such as a path typed by the user. */
+        public Resolved(Path path, Path tokenizer) {
+            this(path, tokenizer, null, null, null);
+        }
+    }
 }

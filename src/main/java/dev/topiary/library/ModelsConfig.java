@@ -1,5 +1,8 @@
 package dev.topiary.library;
 
+import dev.topiary.engine.ComputeDtype;
+import dev.topiary.engine.EngineException;
+import dev.topiary.engine.TensorEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,6 +85,8 @@ public final class ModelsConfig {
                 throw new ConfigException(file, section.line(), "model [" + section.name() + "] has no 'source'.");
             }
             String note = section.settings().get("note");
+            ComputeDtype dtype = dtypeSetting(file, section);
+            String device = deviceSetting(file, section);
             String tokenizerSetting = section.settings().get("tokenizer");
             Path tokenizer = tokenizerSetting == null ? null : folder.resolve(tokenizerSetting).normalize();
             if (source.startsWith("hf:")) {
@@ -94,12 +99,36 @@ public final class ModelsConfig {
                             + "repo id '" + repo + "'; write hf:ORG/NAME or hf:ORG/NAME@REVISION.");
                 }
                 entries.add(new ModelEntry(section.name(), ModelEntry.Origin.CONFIGURED, null, repo, revision,
-                        tokenizer, note));
+                        tokenizer, note, dtype, device));
             } else {
                 entries.add(new ModelEntry(section.name(), ModelEntry.Origin.CONFIGURED,
-                        folder.resolve(source).normalize(), null, null, tokenizer, note));
+                        folder.resolve(source).normalize(), null, null, tokenizer, note, dtype, device));
             }
         }
         return entries;
+    }
+
+    private static ComputeDtype dtypeSetting(Path file, Section section) throws ConfigException {
+        String value = section.settings().get("dtype");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return ComputeDtype.parse(value, "model [" + section.name() + "]");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, section.line(), e.getMessage());
+        }
+    }
+
+    private static String deviceSetting(Path file, Section section) throws ConfigException {
+        String value = section.settings().get("device");
+        if (value == null) {
+            return null;
+        }
+        try {
+            return TensorEngine.normalise(value, "model [" + section.name() + "]");
+        } catch (EngineException e) {
+            throw new ConfigException(file, section.line(), e.getMessage());
+        }
     }
 }

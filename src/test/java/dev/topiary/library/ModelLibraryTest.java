@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.model.Architecture;
 import dev.topiary.model.Checkpoint;
@@ -65,6 +66,60 @@ class ModelLibraryTest {
                 () -> ModelsConfig.entries(project));
 
         assertTrue(error.getMessage().startsWith(project + ":3:"), error.getMessage());
+    }
+
+    @Test
+    void configEntryCarriesDtypeAndDevice() throws Exception {
+        Path project = temp.resolve("models.cfg");
+        Files.writeString(project, "[half]\nsource = models/half\ndtype = bf16\ndevice = CUDA\n[plain]\nsource = p\n");
+        ModelLibrary library = new ModelLibrary(project, temp.resolve("user"), new HfCache(temp.resolve("cache")));
+
+        List<ModelEntry> configured = library.configured();
+
+        assertEquals(ComputeDtype.FLOAT16, configured.get(0).dtype());
+        assertEquals("gpu", configured.get(0).device());
+        assertNull(configured.get(1).dtype());
+        assertNull(configured.get(1).device());
+    }
+
+    @Test
+    void invalidConfigDtypeNamesLineAndValidValues() throws Exception {
+        Path project = temp.resolve("models.cfg");
+        Files.writeString(project, "[ok]\nsource = a\n\n[bad]\nsource = b\ndtype = int8\n");
+
+        ModelsConfig.ConfigException error = assertThrows(ModelsConfig.ConfigException.class,
+                () -> ModelsConfig.entries(project));
+
+        assertTrue(error.getMessage().startsWith(project + ":4:"), "the line of [bad]: " + error.getMessage());
+        assertTrue(error.getMessage().contains("'int8'"), error.getMessage());
+        assertTrue(error.getMessage().contains(ComputeDtype.VALID_VALUES), error.getMessage());
+    }
+
+    @Test
+    void invalidConfigDeviceNamesValidValues() throws Exception {
+        Path project = temp.resolve("models.cfg");
+        Files.writeString(project, "[bad]\nsource = b\ndevice = tpu\n");
+
+        ModelsConfig.ConfigException error = assertThrows(ModelsConfig.ConfigException.class,
+                () -> ModelsConfig.entries(project));
+
+        assertTrue(error.getMessage().contains("'tpu'"), error.getMessage());
+        assertTrue(error.getMessage().contains("auto, cpu or gpu"), error.getMessage());
+    }
+
+    @Test
+    void float16EstimateHalvesWeightsAndKeepsTraining() {
+        ModelConfig config = new ModelConfig(Architecture.LLAMA, 2048, 8192, 16, 32, 8, 64, 128256, 131072, 1e-5,
+                500000, null, true, false, 0, 1, List.of(2));
+
+        MemoryEstimate wide = MemoryEstimate.of(config, 4, 1, 2048);
+        MemoryEstimate half = MemoryEstimate.of(config, 2, 1, 2048);
+
+        assertEquals(4 * config.parameterCount(), wide.weights());
+        assertEquals(wide.weights() / 2, half.weights());
+        assertEquals(wide.inference() / 2, half.inference());
+        assertEquals(wide.capture() / 2, half.capture());
+        assertEquals(wide.training(), half.training(), "training runs in float32 whatever the inference dtype");
     }
 
     @Test

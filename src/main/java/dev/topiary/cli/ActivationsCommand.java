@@ -29,6 +29,9 @@ final class ActivationsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--prompts", required = true, paramLabel = "FILE",
             description = "Prompt set: a .txt file with one prompt per line, or .jsonl with {\"text\": ...}.")
     Path prompts;
@@ -62,10 +65,11 @@ final class ActivationsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PromptSet set = PromptSet.read(prompts);
         CaptureOptions options = new CaptureOptions(batchSize, topK, threshold, maxTokens);
-        TensorEngine engine = TensorEngine.get();
+        TensorEngine engine = compute.engine(modelOptions.resolved());
         PrintWriter err = spec.commandLine().getErr();
         ActivationAnalysis analysis;
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer(),
+                compute.dtype(modelOptions.resolved()))) {
             analysis = engine.call(manager -> PromptSetCapture.run(model, set, options, (done, total) -> {
                 err.printf("\rcaptured %d/%d prompts", done, total);
                 err.flush();

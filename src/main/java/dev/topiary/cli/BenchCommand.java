@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Measure engine start, model load, time to the first heatmap, prefill and decode speed, and "
                 + "with --train the training speed of distillation and LoRA.")
 final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ComputeOptions compute;
 
     @Option(names = "--model", paramLabel = "MODEL",
             description = "A Hugging Face model folder, a llama2.c .bin checkpoint, a models.cfg name or a cached Hub "
@@ -105,7 +109,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--capture-prompts must be 0 or more and --batch-size 1 or more.");
         }
         long engineStarted = System.nanoTime();
-        TensorEngine engine = TensorEngine.get();
+        TensorEngine engine = compute.engine(model == null ? null
+                : ModelLibrary.fromEnvironment(System.getenv()).resolve(model));
         long engineNanos = System.nanoTime() - engineStarted;
         long loadStarted = System.nanoTime();
         LanguageModel model = loadModel(engine);
@@ -132,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("model", model.name());
             result.put("device", engine.deviceName());
+            result.put("dtype", dev.topiary.engine.ComputeDtype.name(model.dataType()));
             result.put("threads", Runtime.getRuntime().availableProcessors());
             result.put("prompt_tokens", promptTokens.length);
             result.put("decode_tokens", tokens);
@@ -144,7 +150,8 @@ final class BenchCommand implements Callable<Integer> {
             result.put("decode_tokens_per_second_median", SpeedProbe.median(decodePerSecond));
             result.put("decode_ms_per_token_median", 1000.0 / SpeedProbe.median(decodePerSecond));
             MachineLimits.Limits limits = engine.call(manager -> MachineLimits.measure(manager, 512L << 20, 1024, 5));
-            double decodeBytes = MachineLimits.decodeBytesPerToken(model.config(), 4, promptTokens.length + tokens / 2);
+            double decodeBytes = MachineLimits.decodeBytesPerToken(model.config(),
+                    model.dataType().getNumOfBytes(), promptTokens.length + tokens / 2);
             double prefillFlops = MachineLimits.forwardFlopsPerToken(model.config(), promptTokens.length / 2);
             double decodeRate = SpeedProbe.median(decodePerSecond);
             double prefillRate = SpeedProbe.median(prefillPerSecond);
@@ -177,10 +184,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (model != null) {
             ModelLibrary.Resolved resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(model);
-            return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer());
+            compute.engine(resolved);
+            return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer(),
+                    compute.dtype(resolved));
         }
         try (Checkpoint checkpoint = SyntheticCheckpoint.create(synthetic, 1234)) {
-            return LanguageModel.load(engine, checkpoint);
+            return LanguageModel.load(engine, checkpoint, compute.dtype(null));
         }
     }
 

@@ -26,6 +26,9 @@ final class BiasCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--pairs", required = true, paramLabel = "FILE",
             description = "Paired prompts: JSONL with a, b and attribute, or TSV a<TAB>b<TAB>attribute.")
     Path pairs;
@@ -42,9 +45,10 @@ final class BiasCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<PromptPair> pairList = PromptPairs.read(pairs);
-        TensorEngine engine = TensorEngine.get();
+        TensorEngine engine = compute.engine(modelOptions.resolved());
         BiasReport report;
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer(),
+                compute.dtype(modelOptions.resolved()))) {
             report = engine.call(manager -> BiasAnalysis.measure(model, pairList, () -> false));
         }
         Map<String, Object> output = new LinkedHashMap<>();

@@ -49,6 +49,9 @@ final class DistillCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--temperature", paramLabel = "T", description = "Softens both distributions (default: 2.0).")
     Double temperature;
 
@@ -93,9 +96,9 @@ final class DistillCommand implements Callable<Integer> {
         DistillationConfig distillation = distillation(stored == null ? DistillationConfig.defaults()
                 : stored.distillation());
 
-        TensorEngine engine = TensorEngine.get();
-        try (LanguageModel teacherModel = TrainingCommands.load(engine, teacherName, tokenizer);
-                LanguageModel studentModel = TrainingCommands.load(engine, studentName, tokenizer)) {
+        try (LanguageModel teacherModel = TrainingCommands.load(compute, teacherName, tokenizer, false);
+                LanguageModel studentModel = TrainingCommands.load(compute, studentName, tokenizer, true)) {
+            TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, studentModel.tokenizer(), studentModel.config(),
                     config.sequenceLength(), config.heldOutFraction());
             TrainingRun run = TrainingRun.distillation(engine, teacherModel, studentModel, trainingData, config,

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Compare one or more models: perplexity and cross-entropy on --data, KL and top-1 agreement "
                 + "against --reference, accuracy on --task, parameters, file size, and prefill/decode speed.")
 final class EvalCommand implements Callable<Integer> {
+
+    @Mixin
+    ComputeOptions compute;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL",
             description = "A model to evaluate (path, models.cfg name or cached Hub repo id); repeat for several. The "
@@ -78,9 +82,9 @@ final class EvalCommand implements Callable<Integer> {
         for (Path task : tasks) {
             choiceTasks.add(ChoiceTask.read(task));
         }
-        TensorEngine engine = TensorEngine.get();
-        List<Map<String, Object>> rows = new ArrayList<>();
         ModelLibrary library = ModelLibrary.fromEnvironment(System.getenv());
+        TensorEngine engine = compute.engine(library.resolve(reference != null ? reference : models.get(0)));
+        List<Map<String, Object>> rows = new ArrayList<>();
         LanguageModel referenceModel = reference == null ? null : load(engine, library, reference);
         try {
             for (String name : models) {
@@ -100,7 +104,9 @@ final class EvalCommand implements Callable<Integer> {
 
     private LanguageModel load(TensorEngine engine, ModelLibrary library, String name) throws Exception {
         ModelLibrary.Resolved resolved = library.resolve(name);
-        return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer());
+        compute.engine(resolved);
+        return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer(),
+                compute.dtype(resolved));
     }
 
     private Map<String, Object> evaluate(TensorEngine engine, LanguageModel model, LanguageModel referenceModel,

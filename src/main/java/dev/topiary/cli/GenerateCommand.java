@@ -25,6 +25,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt text; empty starts from BOS alone.")
     String prompt;
 
@@ -71,8 +74,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         long usedSeed = seed != null ? seed : System.nanoTime();
         GenerationOptions options = new GenerationOptions(maxTokens, temperature, topP, usedSeed);
-        TensorEngine engine = TensorEngine.get();
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
+        TensorEngine engine = compute.engine(modelOptions.resolved());
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer(),
+                compute.dtype(modelOptions.resolved()))) {
             int[] tokens = promptTokens(model);
             GenerationResult result = engine.call(manager ->
                     Generator.generate(model, tokens, options, ActivationRecorder.NONE, () -> false));

@@ -1,5 +1,6 @@
 package dev.topiary.cli;
 
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.library.MemoryEstimate;
 import dev.topiary.model.LanguageModel;
@@ -21,6 +22,9 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -29,8 +33,9 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TensorEngine engine = TensorEngine.get();
-        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer())) {
+        TensorEngine engine = compute.engine(modelOptions.resolved());
+        try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer(),
+                compute.dtype(modelOptions.resolved()))) {
             Map<String, Object> info = describe(model, engine);
             if (json) {
                 spec.commandLine().getOut().println(Json.write(info));
@@ -59,10 +64,10 @@ final class InfoCommand implements Callable<Integer> {
         info.put("tied_embeddings", config.tieWordEmbeddings());
         info.put("parameters", config.parameterCount());
         info.put("file_dtype", model.fileDtype());
-        info.put("dtype", engine.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        info.put("dtype", ComputeDtype.name(model.dataType()));
         info.put("device", engine.deviceName());
         info.put("tokenizer", model.tokenizer() != null);
-        int bytes = engine.dataType().getNumOfBytes();
+        int bytes = model.dataType().getNumOfBytes();
         int sequence = MemoryEstimate.checkSequence(config);
         MemoryEstimate estimate = MemoryEstimate.of(config, bytes, 1, sequence);
         MemoryEstimate trainingEstimate = MemoryEstimate.of(config, bytes, 8, Math.min(sequence, 256));

@@ -48,6 +48,9 @@ final class LoraCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    ComputeOptions compute;
+
     @Option(names = "--rank", paramLabel = "R", description = "Inner width of each adapter (default: 8).")
     Integer rank;
 
@@ -94,8 +97,8 @@ final class LoraCommand implements Callable<Integer> {
         LoraConfig lora = lora(stored == null ? LoraConfig.defaults() : stored.lora());
         boolean mergeModel = merge != null ? merge : stored != null && stored.models().path("merge").asBoolean();
 
-        TensorEngine engine = TensorEngine.get();
-        try (LanguageModel baseModel = TrainingCommands.load(engine, modelName, tokenizer)) {
+        try (LanguageModel baseModel = TrainingCommands.load(compute, modelName, tokenizer, true)) {
+            TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, baseModel.tokenizer(), baseModel.config(),
                     config.sequenceLength(), config.heldOutFraction());
             TrainingRun run = TrainingRun.lora(engine, baseModel, trainingData, config, lora, mergeModel, out, resume);

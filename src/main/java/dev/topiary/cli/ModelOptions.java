@@ -31,7 +31,8 @@ final class ModelOptions {
         return tokenizer != null ? tokenizer : resolved().tokenizer();
     }
 
-    private ModelLibrary.Resolved resolved() throws IOException, ModelsConfig.ConfigException {
+    /** Returns the resolved model with what its models.cfg entry sets, resolving it on first use. */
+    ModelLibrary.Resolved resolved() throws IOException, ModelsConfig.ConfigException {
         if (resolved == null) {
             resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(model);
         }

@@ -5,6 +5,7 @@ import dev.topiary.activations.CaptureOptions;
 import dev.topiary.activations.Prompt;
 import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetCapture;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.export.HfFolderWriter;
 import dev.topiary.model.Checkpoint;
@@ -46,6 +47,9 @@ final class PruneCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    ComputeOptions compute;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The folder to create.")
     Path out;
@@ -97,7 +101,7 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        TensorEngine engine = TensorEngine.get();
+        TensorEngine engine = compute.engine(modelOptions.resolved());
         try (Checkpoint checkpoint = ModelLoader.open(modelOptions.path(), modelOptions.tokenizer())) {
             ModelConfig config = checkpoint.config();
             boolean fairness = method.equalsIgnoreCase("fairness");
@@ -105,7 +109,8 @@ final class PruneCommand implements Callable<Integer> {
             ActivationAnalysis calibrationAnalysis = null;
             BiasReport bias = null;
             if (needsModel) {
-                try (LanguageModel model = LanguageModel.load(engine, checkpoint)) {
+                ComputeDtype dtype = compute.dtype(modelOptions.resolved());
+                try (LanguageModel model = LanguageModel.load(engine, checkpoint, dtype)) {
                     PromptSet set = calibrationSet();
                     if (set != null) {
                         calibrationAnalysis = engine.call(manager -> PromptSetCapture.run(model, set,

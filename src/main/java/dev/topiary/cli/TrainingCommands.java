@@ -1,5 +1,6 @@
 package dev.topiary.cli;
 
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.LanguageModel;
@@ -20,11 +21,20 @@ final class TrainingCommands {
 
     /**
      * Loads a model named as {@code --model} takes it: a folder, a llama2.c file, a models.cfg name or a cached Hub
-     * repo id.
+     * repo id, in the dtype of {@code compute} or its models.cfg entry.
+     *
+     * @param trained whether the run updates this model's weights or trains adapters on it; auto then means
+     *     float32, because training rejects float16 models
      */
-    static LanguageModel load(TensorEngine engine, String name, Path tokenizer) throws Exception {
+    static LanguageModel load(ComputeOptions compute, String name, Path tokenizer, boolean trained) throws Exception {
         ModelLibrary.Resolved resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(name);
-        return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer());
+        TensorEngine engine = compute.engine(resolved);
+        ComputeDtype dtype = compute.dtype(resolved);
+        if (trained && dtype == ComputeDtype.AUTO) {
+            dtype = ComputeDtype.FLOAT32;
+        }
+        return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer(),
+                dtype);
     }
 
     /**

@@ -47,6 +47,26 @@ class CliTest {
     }
 
     @Test
+    void infoReportsRequestedFloat16() throws Exception {
+        Result result = run("info", "--model", SharedModels.stories260K().toString(), "--dtype", "float16", "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode info = JSON.readTree(result.out());
+        assertEquals("float16", info.get("dtype").asText());
+        assertEquals("F32", info.get("file_dtype").asText());
+        assertEquals("0.5 MiB", info.get("memory_weights").asText(), "260,032 parameters x 2 bytes");
+    }
+
+    @Test
+    void unknownDtypeOptionListsValidValues() {
+        Result result = run("info", "--model", SharedModels.stories260K().toString(), "--dtype", "float8");
+
+        assertEquals(2, result.code(), result.out());
+        assertTrue(result.err().contains("Invalid dtype 'float8' in --dtype"), result.err());
+        assertTrue(result.err().contains("auto, float32 (f32), float16 (f16, half) or bfloat16 (bf16)"), result.err());
+    }
+
+    @Test
     void generateJsonHasTokenIdsAndText() throws Exception {
         Result result = run("generate", "--model", SharedModels.stories260K().toString(), "--prompt",
                 "Once upon a time", "--max-tokens", "20", "--temperature", "0", "--json");

@@ -10,6 +10,8 @@ import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
+import ai.djl.ndarray.types.DataType;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.export.ExportException;
 import dev.topiary.export.HfFolderWriter;
@@ -76,10 +78,17 @@ public final class InferenceService {
      * @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint
      */
     public LoadedModel load(Path path, Path tokenizer) throws ModelFormatException {
-        TensorEngine engine = TensorEngine.get();
-        LanguageModel model = LanguageModel.load(engine, path, tokenizer);
-        String dtype = engine.dataType().name().toLowerCase(Locale.ROOT);
-        return new LoadedModel(model, ModelSummary.of(model, dtype));
+        return load(path, tokenizer, ComputeDtype.fromSystemProperty());
+    }
+
+    /**
+     * Loads a model like {@link #load(Path)} in the requested dtype.
+     *
+     * @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint
+     */
+    public LoadedModel load(Path path, Path tokenizer, ComputeDtype dtype) throws ModelFormatException {
+        LanguageModel model = LanguageModel.load(TensorEngine.get(), path, tokenizer, dtype);
+        return new LoadedModel(model, ModelSummary.of(model));
     }
 
     /** Frees a model's weights on the engine thread. */
@@ -296,9 +305,9 @@ public final class InferenceService {
         return TensorEngine.get().freeDeviceBytes();
     }
 
-    /** Returns the bytes of one element in the dtype the engine computes in, for memory estimates. */
-    public int bytesPerElement() {
-        return TensorEngine.get().dataType().getNumOfBytes();
+    /** Returns the array dtype a request means on the engine's device, starting the engine if needed. */
+    public DataType dataType(ComputeDtype request) {
+        return TensorEngine.get().dataType(request);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.topiary.ui;
 
 import dev.topiary.evaluation.ModelSize;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelEntry;
 import dev.topiary.library.ModelLibrary;
@@ -62,6 +63,7 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
         this.downloader = downloader;
         this.view = view;
         view.selectedProperty().addListener((property, before, item) -> estimate(item));
+        view.dtypeChoiceProperty().addListener((property, before, choice) -> estimate(view.selectedProperty().get()));
     }
 
     @Override
@@ -120,10 +122,11 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
         if (item == null || !item.isLocal()) {
             return;
         }
+        ComputeDtype dtype = view.dtypeFor(item.entry());
         files.execute(() -> {
             try {
                 ModelConfig config = readConfig(item.path(), item.entry().tokenizer());
-                MemoryCheck check = MemoryCheck.of(config, inference.bytesPerElement(), inference.freeDeviceBytes(),
+                MemoryCheck check = MemoryCheck.of(config, inference.dataType(dtype), inference.freeDeviceBytes(),
                         inference.startEngine());
                 Platform.runLater(() -> view.showMemory(item, check));
             } catch (ModelFormatException | RuntimeException e) {
@@ -158,7 +161,7 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
     public void openSelected() {
         LibraryItem item = view.selectedProperty().get();
         if (item != null && item.isLocal()) {
-            main.openModel(item.path(), item.entry().tokenizer());
+            main.openModel(item.path(), item.entry().tokenizer(), view.dtypeFor(item.entry()));
         }
     }
 

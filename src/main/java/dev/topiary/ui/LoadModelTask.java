@@ -1,5 +1,6 @@
 package dev.topiary.ui;
 
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.model.ModelFormatException;
 import java.nio.file.Path;
 import javafx.concurrent.Task;
@@ -17,19 +18,24 @@ final class LoadModelTask extends Task<LoadedModel> {
     private final JobRunner jobs;
     private final Path path;
     private final Path tokenizer;
+    private final ComputeDtype dtype;
     /** The model once {@link #call} has decided to return it; guarded by this. */
     private LoadedModel loaded;
 
     LoadModelTask(InferenceService inference, JobRunner jobs, Path path) {
-        this(inference, jobs, path, null);
+        this(inference, jobs, path, null, ComputeDtype.fromSystemProperty());
     }
 
-    /** @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint */
-    LoadModelTask(InferenceService inference, JobRunner jobs, Path path, Path tokenizer) {
+    /**
+     * @param tokenizer a llama2.c tokenizer file, or null to look beside the checkpoint
+     * @param dtype the dtype to hold the weights in
+     */
+    LoadModelTask(InferenceService inference, JobRunner jobs, Path path, Path tokenizer, ComputeDtype dtype) {
         this.inference = inference;
         this.jobs = jobs;
         this.path = path;
         this.tokenizer = tokenizer;
+        this.dtype = dtype;
         updateTitle("Open model");
         updateMessage("Loading " + path);
         updateProgress(-1, 1);
@@ -37,7 +43,7 @@ final class LoadModelTask extends Task<LoadedModel> {
 
     @Override
     protected LoadedModel call() throws ModelFormatException {
-        LoadedModel opened = inference.load(path, tokenizer);
+        LoadedModel opened = inference.load(path, tokenizer, dtype);
         boolean discard;
         synchronized (this) {
             discard = isCancelled();

@@ -1,5 +1,6 @@
 package dev.topiary.ui;
 
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.GenerationOptions;
@@ -126,7 +127,7 @@ public final class MainViewModel implements AutoCloseable {
 
     /** Opens the model at {@link #modelPathProperty()}. Does nothing while a job runs or the path is blank. */
     public void openModel() {
-        openTyped(null);
+        openTyped(null, modelPicker.dtypeFor(null));
     }
 
     /**
@@ -134,11 +135,16 @@ public final class MainViewModel implements AutoCloseable {
      * entry that names one.
      */
     public void openModel(Path path, Path tokenizer) {
-        modelPath.set(path.toString());
-        openTyped(tokenizer);
+        openModel(path, tokenizer, modelPicker.dtypeFor(null));
     }
 
-    private void openTyped(Path tokenizer) {
+    /** Sets the model path and opens it with a llama2.c tokenizer file (or null) in the given dtype. */
+    public void openModel(Path path, Path tokenizer, ComputeDtype dtype) {
+        modelPath.set(path.toString());
+        openTyped(tokenizer, dtype);
+    }
+
+    private void openTyped(Path tokenizer, ComputeDtype dtype) {
         String typed = modelPath.get() == null ? "" : modelPath.get().strip();
         if (busy.get() || typed.isEmpty()) {
             return;
@@ -150,7 +156,7 @@ public final class MainViewModel implements AutoCloseable {
             errorListener.accept(UserError.from("Open model failed", e));
             return;
         }
-        LoadModelTask task = new LoadModelTask(inference, jobs, path, tokenizer);
+        LoadModelTask task = new LoadModelTask(inference, jobs, path, tokenizer, dtype);
         long started = System.nanoTime();
         startJob(task, "Open model", opened -> {
             replaceModel(opened);

@@ -11,7 +11,9 @@ import dev.topiary.library.LocalHub;
 import dev.topiary.library.ModelEntry;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.TinyHfModel;
+import dev.topiary.ui.library.DtypeChoice;
 import dev.topiary.ui.library.LibraryItem;
+import dev.topiary.ui.library.MemoryCheck;
 import dev.topiary.ui.library.ModelPickerViewModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,6 +159,32 @@ class ModelPickerWindowTest {
         // The list is read again after the open; the recent entry is the configured one, so it is listed once.
         waitUntil(() -> picker.items().size() == 3);
         assertEquals(3, picker.items().size());
+    }
+
+    @Test
+    void float16ChoiceHalvesEstimateAndOpensInFloat16(FxRobot robot) throws TimeoutException {
+        ModelPickerViewModel picker = window.viewModel().modelPicker();
+        waitUntil(() -> picker.items().size() == 3);
+        selectCell(robot, 0);
+        waitUntil(() -> picker.memoryProperty().get() != null);
+        MemoryCheck wide = picker.memoryProperty().get();
+        assertEquals("float32", wide.dtype(), "the default on the CPU");
+
+        robot.interact(() -> picker.dtypeChoiceProperty().set(DtypeChoice.FLOAT16));
+        waitUntil(() -> picker.memoryProperty().get() != null && picker.memoryProperty().get() != wide);
+        WaitForAsyncUtils.waitForFxEvents();
+        MemoryCheck half = picker.memoryProperty().get();
+        assertEquals("float16", half.dtype());
+        assertEquals(wide.single().weights() / 2, half.single().weights());
+        assertEquals(wide.trainingBytes(), half.trainingBytes(), "training is estimated in float32");
+        String shapes = robot.lookup("#memoryShapes").queryAs(Label.class).getText();
+        assertTrue(shapes.startsWith("Estimated in float16 for 1 \u00d7 "), shapes);
+
+        robot.clickOn("#openSelectedButton");
+        waitUntil(() -> window.viewModel().modelProperty().get() != null && !window.viewModel().busyProperty().get());
+        assertEquals("float16", window.viewModel().modelProperty().get().dtype());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("F32 file / float16", robot.lookup("#dtype").queryAs(Label.class).getText());
     }
 
     @Test

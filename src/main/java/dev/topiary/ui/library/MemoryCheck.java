@@ -1,5 +1,7 @@
 package dev.topiary.ui.library;
 
+import ai.djl.ndarray.types.DataType;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.library.MemoryEstimate;
 import dev.topiary.model.ModelConfig;
 import java.util.Locale;
@@ -11,21 +13,24 @@ import java.util.Locale;
  * tokens, because that is the estimate the loader rejects a model on. Training is estimated for a batch of
  * {@value #TRAINING_BATCH} sequences of at most {@value #TRAINING_SEQUENCE} tokens, as {@code topiary info} does.
  *
+ * @param dtype the dtype of the inference and capture estimates, such as "float16". Training is estimated in
+ *     float32
  * @param sequence tokens per sequence of the inference and capture estimates
  * @param trainingSequence tokens per sequence of the training estimate
  */
-public record MemoryCheck(String device, long freeBytes, long parameters, int sequence, MemoryEstimate single,
+public record MemoryCheck(String device, String dtype, long freeBytes, long parameters, int sequence, MemoryEstimate single,
         int trainingSequence, MemoryEstimate training) {
 
     static final int MAX_SEQUENCE = MemoryEstimate.MAX_CHECK_SEQUENCE;
     static final int TRAINING_BATCH = 8;
     static final int TRAINING_SEQUENCE = 256;
 
-    /** Estimates the memory of a model with this config in elements of {@code bytesPerElement}. */
-    public static MemoryCheck of(ModelConfig config, int bytesPerElement, long freeBytes, String device) {
+    /** Estimates the memory of a model with this config for inference and capture in {@code dtype}. */
+    public static MemoryCheck of(ModelConfig config, DataType dtype, long freeBytes, String device) {
         int sequence = MemoryEstimate.checkSequence(config);
         int trainingSequence = Math.min(sequence, TRAINING_SEQUENCE);
-        return new MemoryCheck(device, freeBytes, config.parameterCount(), sequence,
+        int bytesPerElement = dtype.getNumOfBytes();
+        return new MemoryCheck(device, ComputeDtype.name(dtype), freeBytes, config.parameterCount(), sequence,
                 MemoryEstimate.of(config, bytesPerElement, 1, sequence), trainingSequence,
                 MemoryEstimate.of(config, bytesPerElement, TRAINING_BATCH, trainingSequence));
     }

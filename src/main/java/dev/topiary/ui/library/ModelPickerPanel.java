@@ -7,6 +7,7 @@ import javafx.beans.binding.Bindings;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -52,6 +53,8 @@ public final class ModelPickerPanel {
     @FXML
     private Label memoryWarning;
     @FXML
+    private ChoiceBox<DtypeChoice> dtypeChoice;
+    @FXML
     private Button openSelectedButton;
     @FXML
     private Button downloadButton;
@@ -90,6 +93,9 @@ public final class ModelPickerPanel {
         libraryStatus.visibleProperty().bind(viewModel.libraryStatusProperty().isNotEmpty());
         libraryStatus.managedProperty().bind(libraryStatus.visibleProperty());
         bindMemory();
+        dtypeChoice.getItems().setAll(DtypeChoice.values());
+        dtypeChoice.valueProperty().bindBidirectional(viewModel.dtypeChoiceProperty());
+        dtypeChoice.disableProperty().bind(commands.busyProperty());
 
         openSelectedButton.disableProperty().bind(commands.busyProperty()
                 .or(Bindings.createBooleanBinding(() -> viewModel.selectedProperty().get() == null
@@ -110,9 +116,9 @@ public final class ModelPickerPanel {
         trainingMemory.textProperty().bind(Bindings.createStringBinding(() -> memory.get() == null ? ""
                 : fitText(memory.get().trainingBytes(), memory.get().trainingFits()), memory));
         memoryShapes.textProperty().bind(Bindings.createStringBinding(() -> memory.get() == null ? ""
-                : String.format(Locale.ROOT, "Estimated for 1 \u00d7 %d tokens; training for %d \u00d7 %d "
-                        + "tokens with AdamW.", memory.get().sequence(), MemoryCheck.TRAINING_BATCH,
-                        memory.get().trainingSequence()), memory));
+                : String.format(Locale.ROOT, "Estimated in %s for 1 \u00d7 %d tokens; training in float32 for "
+                        + "%d \u00d7 %d tokens with AdamW.", memory.get().dtype(), memory.get().sequence(),
+                        MemoryCheck.TRAINING_BATCH, memory.get().trainingSequence()), memory));
         freeMemory.textProperty().bind(Bindings.createStringBinding(() -> memory.get() == null ? ""
                 : MemoryEstimate.format(memory.get().freeBytes()) + " on " + memory.get().device(), memory));
 

@@ -1,5 +1,7 @@
 package dev.topiary.ui.library;
 
+import dev.topiary.engine.ComputeDtype;
+import dev.topiary.library.ModelEntry;
 import java.util.List;
 import java.util.Objects;
 import javafx.beans.binding.Bindings;
@@ -32,6 +34,8 @@ public final class ModelPickerViewModel {
     private final ReadOnlyStringWrapper memoryStatus = new ReadOnlyStringWrapper(this, "memoryStatus");
     private final ReadOnlyStringWrapper libraryStatus = new ReadOnlyStringWrapper(this, "libraryStatus", "");
     private final BooleanProperty expanded = new SimpleBooleanProperty(this, "expanded", true);
+    private final ObjectProperty<DtypeChoice> dtypeChoice =
+            new SimpleObjectProperty<>(this, "dtypeChoice", DtypeChoice.DEFAULT);
     private final StringBinding warning = Bindings.createStringBinding(
             () -> memory.get() == null ? null : memory.get().warning(), memory);
     private final BooleanBinding fitsOrUnknown = Bindings.createBooleanBinding(
@@ -104,6 +108,21 @@ public final class ModelPickerViewModel {
     /** Returns whether the picker is unfolded; the window folds it once a model is open, and the user unfolds it. */
     public BooleanProperty expandedProperty() {
         return expanded;
+    }
+
+    /** Returns the dtype chosen in the window. {@link DtypeChoice#DEFAULT} leaves it to models.cfg and settings. */
+    public ObjectProperty<DtypeChoice> dtypeChoiceProperty() {
+        return dtypeChoice;
+    }
+
+    /**
+     * Returns the dtype to open a model in: the window's choice, else the models.cfg entry's dtype, else the
+     * {@code topiary.dtype} system property, else auto.
+     *
+     * @param entry the library entry, or null for a path typed or chosen in a file dialog
+     */
+    public ComputeDtype dtypeFor(ModelEntry entry) {
+        return ComputeDtype.firstOf(dtypeChoice.get().request(), entry == null ? null : entry.dtype());
     }
 
     public ObservableList<LibraryItem> items() {

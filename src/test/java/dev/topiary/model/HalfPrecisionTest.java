@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import dev.topiary.SharedModels;
+import dev.topiary.activations.ActivationAnalysis;
+import dev.topiary.activations.CaptureOptions;
+import dev.topiary.activations.NeuronMetric;
+import dev.topiary.activations.PromptSet;
+import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
 import dev.topiary.engine.ComputeDtype;
@@ -121,6 +126,34 @@ class HalfPrecisionTest {
             }
             assertTrue(difference < MAX_DIFFERENCE_OF_RANGE * largest, "max neuron difference " + difference
                     + " against a largest value of " + largest);
+        } finally {
+            ModelRuns.close(wide);
+            ModelRuns.close(half);
+        }
+    }
+
+    @Test
+    void promptSetCaptureInFloat16MatchesFloat32() throws Exception {
+        PromptSet prompts = PromptSet.of("short", java.util.List.of("Once upon a time, there was a dog.", "Hi.",
+                "Tom and Sam went to the big shop to buy a red ball."));
+        CaptureOptions options = new CaptureOptions(2, 3, 0.1f, 512);
+        LanguageModel wide = load(SharedModels.stories260K(), ComputeDtype.FLOAT32);
+        LanguageModel half = load(SharedModels.stories260K(), ComputeDtype.FLOAT16);
+        try {
+            ActivationAnalysis expected = TensorEngine.get().call(manager ->
+                    PromptSetCapture.run(wide, prompts, options, (done, total) -> { }, () -> false));
+            ActivationAnalysis actual = TensorEngine.get().call(manager ->
+                    PromptSetCapture.run(half, prompts, options, (done, total) -> { }, () -> false));
+
+            assertEquals(expected.info().tokens(), actual.info().tokens());
+            int layers = half.config().numHiddenLayers();
+            for (int layer = 0; layer < layers; layer++) {
+                double expectedL2 = expected.meanOverNeurons(NeuronMetric.L2, layer);
+                double actualL2 = actual.meanOverNeurons(NeuronMetric.L2, layer);
+                assertEquals(expectedL2, actualL2, MAX_DIFFERENCE_OF_RANGE * expectedL2, "mean L2 of layer " + layer);
+                assertEquals(expected.layers().residualNorm(layer), actual.layers().residualNorm(layer),
+                        MAX_DIFFERENCE_OF_RANGE * expected.layers().residualNorm(layer), "residual norm " + layer);
+            }
         } finally {
             ModelRuns.close(wide);
             ModelRuns.close(half);

@@ -1,5 +1,6 @@
 package dev.topiary.ui;
 
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.evaluation.ResultTable;
 import dev.topiary.ui.evaluation.EvaluationCommands;
 import dev.topiary.ui.evaluation.EvaluationPlan;
@@ -43,7 +44,8 @@ final class EvaluationJobs implements EvaluationCommands {
 
     private static List<ModelChoice> localModels(List<LibraryItem> items) {
         return items.stream().filter(LibraryItem::isLocal)
-                .map(item -> new ModelChoice(item.name(), item.path(), item.entry().tokenizer(), false)).toList();
+                .map(item -> new ModelChoice(item.name(), item.path(), item.entry().tokenizer(), false,
+                        item.entry().dtype())).toList();
     }
 
     /** Adds a model folder of this session, such as a pruned model just exported, to the candidates and ticks it. */
@@ -66,7 +68,8 @@ final class EvaluationJobs implements EvaluationCommands {
             return;
         }
         long started = System.nanoTime();
-        EvaluationTask task = new EvaluationTask(inference, main.loadedModel(), plan, partial -> {
+        ComputeDtype windowDtype = main.modelPicker().dtypeChoiceProperty().get().request();
+        EvaluationTask task = new EvaluationTask(inference, main.loadedModel(), plan, windowDtype, partial -> {
             view.show(partial);
             main.showStatus("Evaluate cancelled after " + partial.rows().size() + " of " + partial.modelsRequested()
                     + " models; the results show those");

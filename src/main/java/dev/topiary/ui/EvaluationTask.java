@@ -2,6 +2,7 @@ package dev.topiary.ui;
 
 import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetException;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.evaluation.ChoiceScorer;
 import dev.topiary.evaluation.ChoiceTask;
 import dev.topiary.evaluation.ModelSize;
@@ -39,6 +40,7 @@ final class EvaluationTask extends Task<EvaluationReport> {
     private final InferenceService inference;
     private final LoadedModel openModel;
     private final EvaluationPlan plan;
+    private final ComputeDtype windowDtype;
     private final Consumer<EvaluationReport> partialResult;
     private long started;
     private int modelIndex;
@@ -46,12 +48,15 @@ final class EvaluationTask extends Task<EvaluationReport> {
 
     /**
      * @param openModel the window's open model, or null; a plan model marked as the open model uses it
+     * @param windowDtype the model picker's dtype choice, or null to use each model's models.cfg dtype or the
+     *     default
      */
-    EvaluationTask(InferenceService inference, LoadedModel openModel, EvaluationPlan plan,
+    EvaluationTask(InferenceService inference, LoadedModel openModel, EvaluationPlan plan, ComputeDtype windowDtype,
             Consumer<EvaluationReport> partialResult) {
         this.inference = inference;
         this.openModel = openModel;
         this.plan = plan;
+        this.windowDtype = windowDtype;
         this.partialResult = partialResult;
         updateTitle("Evaluate");
         updateMessage("Reading " + plan.textSet().getFileName());
@@ -146,7 +151,7 @@ final class EvaluationTask extends Task<EvaluationReport> {
                 || openModel.summary().source().toAbsolutePath().normalize().equals(choice.key()))) {
             return openModel;
         }
-        return inference.load(choice.path(), choice.tokenizer());
+        return inference.load(choice.path(), choice.tokenizer(), ComputeDtype.firstOf(windowDtype, choice.dtype()));
     }
 
     private void release(LoadedModel model) {

@@ -10,18 +10,17 @@ import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
-import ai.djl.ndarray.types.DataType;
 import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
-import dev.topiary.export.ExportException;
-import dev.topiary.export.HfFolderWriter;
-import dev.topiary.model.Ablation;
-import dev.topiary.model.Checkpoint;
 import dev.topiary.evaluation.ChoiceScorer;
 import dev.topiary.evaluation.ChoiceTask;
 import dev.topiary.evaluation.SpeedProbe;
 import dev.topiary.evaluation.TextMetrics;
 import dev.topiary.evaluation.TextScorer;
+import dev.topiary.export.ExportException;
+import dev.topiary.export.HfFolderWriter;
+import dev.topiary.model.Ablation;
+import dev.topiary.model.Checkpoint;
 import dev.topiary.model.GenerationOptions;
 import dev.topiary.model.GenerationResult;
 import dev.topiary.model.Generator;
@@ -49,7 +48,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
@@ -305,9 +303,14 @@ public final class InferenceService {
         return TensorEngine.get().freeDeviceBytes();
     }
 
-    /** Returns the array dtype a request means on the engine's device, starting the engine if needed. */
-    public DataType dataType(ComputeDtype request) {
-        return TensorEngine.get().dataType(request);
+    /** Returns the name of the dtype a request means on the engine's device, such as "float16". */
+    public String dtypeName(ComputeDtype request) {
+        return ComputeDtype.name(TensorEngine.get().dataType(request));
+    }
+
+    /** Returns the bytes of one element in the dtype a request means on the engine's device. */
+    public int bytesPerElement(ComputeDtype request) {
+        return TensorEngine.get().dataType(request).getNumOfBytes();
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.topiary.ui;
 
-import dev.topiary.evaluation.ModelSize;
 import dev.topiary.engine.ComputeDtype;
+import dev.topiary.evaluation.ModelSize;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelEntry;
 import dev.topiary.library.ModelLibrary;
@@ -126,8 +126,8 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
         files.execute(() -> {
             try {
                 ModelConfig config = readConfig(item.path(), item.entry().tokenizer());
-                MemoryCheck check = MemoryCheck.of(config, inference.dataType(dtype), inference.freeDeviceBytes(),
-                        inference.startEngine());
+                MemoryCheck check = MemoryCheck.of(config, inference.dtypeName(dtype),
+                        inference.bytesPerElement(dtype), inference.freeDeviceBytes(), inference.startEngine());
                 Platform.runLater(() -> view.showMemory(item, check));
             } catch (ModelFormatException | RuntimeException e) {
                 log.warn("Cannot estimate the memory of {}: {}", item.path(), e.getMessage());

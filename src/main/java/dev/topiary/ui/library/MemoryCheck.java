@@ -1,7 +1,5 @@
 package dev.topiary.ui.library;
 
-import ai.djl.ndarray.types.DataType;
-import dev.topiary.engine.ComputeDtype;
 import dev.topiary.library.MemoryEstimate;
 import dev.topiary.model.ModelConfig;
 import java.util.Locale;
@@ -25,12 +23,17 @@ public record MemoryCheck(String device, String dtype, long freeBytes, long para
     static final int TRAINING_BATCH = 8;
     static final int TRAINING_SEQUENCE = 256;
 
-    /** Estimates the memory of a model with this config for inference and capture in {@code dtype}. */
-    public static MemoryCheck of(ModelConfig config, DataType dtype, long freeBytes, String device) {
+    /**
+     * Estimates the memory of a model with this config for inference and capture in a dtype.
+     *
+     * @param dtype the dtype's name, such as "float16"
+     * @param bytesPerElement its bytes per element
+     */
+    public static MemoryCheck of(ModelConfig config, String dtype, int bytesPerElement, long freeBytes,
+            String device) {
         int sequence = MemoryEstimate.checkSequence(config);
         int trainingSequence = Math.min(sequence, TRAINING_SEQUENCE);
-        int bytesPerElement = dtype.getNumOfBytes();
-        return new MemoryCheck(device, ComputeDtype.name(dtype), freeBytes, config.parameterCount(), sequence,
+        return new MemoryCheck(device, dtype, freeBytes, config.parameterCount(), sequence,
                 MemoryEstimate.of(config, bytesPerElement, 1, sequence), trainingSequence,
                 MemoryEstimate.of(config, bytesPerElement, TRAINING_BATCH, trainingSequence));
     }

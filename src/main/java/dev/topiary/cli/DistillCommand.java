@@ -96,8 +96,8 @@ final class DistillCommand implements Callable<Integer> {
         DistillationConfig distillation = distillation(stored == null ? DistillationConfig.defaults()
                 : stored.distillation());
 
-        try (LanguageModel teacherModel = TrainingCommands.load(compute, teacherName, tokenizer, false);
-                LanguageModel studentModel = TrainingCommands.load(compute, studentName, tokenizer, true)) {
+        try (LanguageModel teacherModel = TrainingCommands.loadFrozen(compute, teacherName, tokenizer);
+                LanguageModel studentModel = TrainingCommands.loadTrained(compute, studentName, tokenizer, false)) {
             TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, studentModel.tokenizer(), studentModel.config(),
                     config.sequenceLength(), config.heldOutFraction());

@@ -97,7 +97,7 @@ final class LoraCommand implements Callable<Integer> {
         LoraConfig lora = lora(stored == null ? LoraConfig.defaults() : stored.lora());
         boolean mergeModel = merge != null ? merge : stored != null && stored.models().path("merge").asBoolean();
 
-        try (LanguageModel baseModel = TrainingCommands.load(compute, modelName, tokenizer, true)) {
+        try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, tokenizer, true)) {
             TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, baseModel.tokenizer(), baseModel.config(),
                     config.sequenceLength(), config.heldOutFraction());

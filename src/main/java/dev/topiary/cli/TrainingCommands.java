@@ -1,7 +1,6 @@
 package dev.topiary.cli;
 
 import dev.topiary.engine.ComputeDtype;
-import dev.topiary.engine.TensorEngine;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.training.RunResult;
@@ -20,21 +19,33 @@ final class TrainingCommands {
     private TrainingCommands() {}
 
     /**
-     * Loads a model named as {@code --model} takes it: a folder, a llama2.c file, a models.cfg name or a cached Hub
-     * repo id, in the dtype of {@code compute} or its models.cfg entry.
-     *
-     * @param trained whether the run updates this model's weights or trains adapters on it; auto then means
-     *     float32, because training rejects float16 models
+     * Loads a model that the run does not train, named as {@code --model} takes it: a folder, a llama2.c file, a
+     * models.cfg name or a cached Hub repo id, in the dtype of --dtype, its models.cfg entry or the default.
      */
-    static LanguageModel load(ComputeOptions compute, String name, Path tokenizer, boolean trained) throws Exception {
+    static LanguageModel loadFrozen(ComputeOptions compute, String name, Path tokenizer) throws Exception {
         ModelLibrary.Resolved resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(name);
-        TensorEngine engine = compute.engine(resolved);
-        ComputeDtype dtype = compute.dtype(resolved);
-        if (trained && dtype == ComputeDtype.AUTO) {
-            dtype = ComputeDtype.FLOAT32;
+        return LanguageModel.load(compute.engine(resolved), resolved.path(),
+                tokenizer != null ? tokenizer : resolved.tokenizer(), compute.dtype(resolved));
+    }
+
+    /**
+     * Loads a model whose weights or adapters the run trains, in float32 unless --dtype (where it applies) or
+     * the model's models.cfg entry requests another dtype, which training then rejects with a message. The
+     * {@code topiary.dtype} system property does not apply.
+     *
+     * @param dtypeOptionApplies whether --dtype sets this model's dtype; when false only its models.cfg entry
+     *     can, as for a distillation student whose --dtype sets the teacher
+     */
+    static LanguageModel loadTrained(ComputeOptions compute, String name, Path tokenizer, boolean dtypeOptionApplies)
+            throws Exception {
+        ModelLibrary.Resolved resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(name);
+        ComputeDtype requested = dtypeOptionApplies ? compute.dtype : null;
+        if (requested == null) {
+            requested = resolved.dtype();
         }
-        return LanguageModel.load(engine, resolved.path(), tokenizer != null ? tokenizer : resolved.tokenizer(),
-                dtype);
+        ComputeDtype dtype = requested == null || requested == ComputeDtype.AUTO ? ComputeDtype.FLOAT32 : requested;
+        return LanguageModel.load(compute.engine(resolved), resolved.path(),
+                tokenizer != null ? tokenizer : resolved.tokenizer(), dtype);
     }
 
     /**

@@ -76,6 +76,31 @@ class TrainingCliTest {
     }
 
     @Test
+    void distillRunsFloat16TeacherWithFloat32Student(@TempDir Path temp) throws Exception {
+        String model = SharedModels.stories260K().toString();
+        Path out = temp.resolve("run");
+        Result result = run("distill", "--teacher", model, "--student", model, "--data", DATA, "--out",
+                out.toString(), "--steps", "2", "--batch-size", "2", "--seq-len", "16", "--dtype", "float16", "--json");
+
+        assertEquals(0, result.code(), result.err());
+        assertEquals("completed", JSON.readTree(result.out()).get("state").asText());
+        List<String> rows = Files.readAllLines(out.resolve("metrics.jsonl"));
+        double loss = JSON.readTree(rows.get(rows.size() - 1)).get("loss").asDouble();
+        assertTrue(Double.isFinite(loss), "loss " + loss);
+    }
+
+    @Test
+    void loraRejectsFloat16Base(@TempDir Path temp) {
+        Result result = run("lora", "--model", SharedModels.stories260K().toString(), "--data", DATA, "--out",
+                temp.resolve("lora").toString(), "--steps", "2", "--seq-len", "16", "--dtype", "float16");
+
+        assertEquals(2, result.code(), result.err());
+        assertTrue(result.err().contains("is loaded in float16, but training runs in float32 only"), result.err());
+        assertTrue(result.err().contains("--dtype float32"), result.err());
+        assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+    }
+
+    @Test
     void errorsAreOneLine(@TempDir Path temp) throws Exception {
         Path empty = temp.resolve("empty.txt");
         Files.writeString(empty, "");

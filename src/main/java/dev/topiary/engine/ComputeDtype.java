@@ -94,7 +94,11 @@ public enum ComputeDtype {
         return fromSystemProperty();
     }
 
-    /** Returns the array dtype this request means on a device: {@link #AUTO} is float16 on a GPU only. */
+    /**
+     * Returns the array dtype this request means on a device: {@link #AUTO} is float16 on a GPU only.
+     *
+     * <p>NOTE: float16 has been run on the CPU only. The CUDA path uses the same casts but has not run on a GPU.
+     */
     public DataType resolve(Device device) {
         return switch (this) {
             case AUTO -> device.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;

@@ -43,14 +43,18 @@ final class ComputeOptions {
         return TensorEngine.get();
     }
 
-    /** Parses --dtype with the same names and error message as models.cfg and the system property. */
+    /**
+     * Parses --dtype with the same names as models.cfg and the system property. Picocli prefixes the message with
+     * the option's name.
+     */
     static final class DtypeConverter implements ITypeConverter<ComputeDtype> {
         @Override
         public ComputeDtype convert(String value) {
             try {
                 return ComputeDtype.parse(value, "--dtype");
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
+                throw new TypeConversionException("'" + value + "' is not a dtype. Use " + ComputeDtype.VALID_VALUES
+                        + ".");
             }
         }
     }

@@ -51,6 +51,9 @@ public final class TensorEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new EngineException("Interrupted while starting the PyTorch engine", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof EngineException invalidRequest) {
+                throw invalidRequest;
+            }
             throw new EngineException("The PyTorch engine failed to start: " + e.getCause().getMessage()
                     + ". Check that the PyTorch native jar for this platform is on the classpath.", e.getCause());
         }

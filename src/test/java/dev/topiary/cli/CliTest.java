@@ -62,8 +62,16 @@ class CliTest {
         Result result = run("info", "--model", SharedModels.stories260K().toString(), "--dtype", "float8");
 
         assertEquals(2, result.code(), result.out());
-        assertTrue(result.err().contains("Invalid dtype 'float8' in --dtype"), result.err());
+        assertTrue(result.err().contains("Invalid value for option '--dtype': 'float8' is not a dtype."), result.err());
         assertTrue(result.err().contains("auto, float32 (f32), float16 (f16, half) or bfloat16 (bf16)"), result.err());
+    }
+
+    @Test
+    void unknownDeviceOptionListsValidValues() {
+        Result result = run("info", "--model", SharedModels.stories260K().toString(), "--device", "tpu");
+
+        assertEquals(2, result.code(), result.out());
+        assertTrue(result.err().contains("Invalid device 'tpu' in --device: use auto, cpu or gpu."), result.err());
     }
 
     @Test

@@ -1,12 +1,6 @@
 package dev.topiary.activations;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +17,6 @@ import java.util.List;
  */
 public record PromptSet(String name, Path source, List<Prompt> prompts) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public PromptSet {
         prompts = List.copyOf(prompts);
     }
@@ -40,14 +32,7 @@ public record PromptSet(String name, Path source, List<Prompt> prompts) {
 
     /** Reads a .txt or .jsonl file; the format is chosen by extension, {@code .jsonl} or {@code .json} for JSONL. */
     public static PromptSet read(Path file) throws PromptSetException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (MalformedInputException e) {
-            throw new PromptSetException(file, "is not UTF-8 text. Save it as UTF-8.", e);
-        } catch (IOException e) {
-            throw new PromptSetException(file, "cannot be read (" + e.getMessage() + ").", e);
-        }
+        List<String> lines = JsonLines.readLines(file);
         String fileName = file.getFileName().toString();
         boolean jsonl = fileName.endsWith(".jsonl") || fileName.endsWith(".json");
         List<Prompt> prompts = jsonl ? parseJsonl(file, lines) : parseText(lines);
@@ -55,8 +40,7 @@ public record PromptSet(String name, Path source, List<Prompt> prompts) {
             throw new PromptSetException(file, "contains no prompts. Write one prompt per line"
                     + (jsonl ? " as {\"text\": \"...\"}." : "."));
         }
-        int dot = fileName.lastIndexOf('.');
-        return new PromptSet(dot > 0 ? fileName.substring(0, dot) : fileName, file, prompts);
+        return new PromptSet(JsonLines.baseName(file), file, prompts);
     }
 
     private static List<Prompt> parseText(List<String> lines) {
@@ -72,32 +56,21 @@ public record PromptSet(String name, Path source, List<Prompt> prompts) {
 
     private static List<Prompt> parseJsonl(Path file, List<String> lines) throws PromptSetException {
         List<Prompt> prompts = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new PromptSetException(file, "line " + (i + 1) + " is not valid JSON ("
-                        + e.getOriginalMessage() + "). Each line must be one object such as {\"text\": \"...\"}.", e);
-            }
-            if (node != null && node.path("a").isTextual() && node.path("b").isTextual() && !node.has("text")) {
-                String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(i + 1);
+        for (JsonLines.Line line : JsonLines.parse(file, lines, "{\"text\": \"...\"}")) {
+            JsonNode node = line.node();
+            String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(line.number());
+            if (node.path("a").isTextual() && node.path("b").isTextual() && !node.has("text")) {
                 String group = node.hasNonNull("attribute") ? node.get("attribute").asText() : null;
                 prompts.add(new Prompt(id + ".a", node.get("a").asText(), group));
                 prompts.add(new Prompt(id + ".b", node.get("b").asText(), group));
                 continue;
             }
-            JsonNode text = node == null ? null : node.get("text");
+            JsonNode text = node.get("text");
             if (text == null || !text.isTextual()) {
-                throw new PromptSetException(file, "line " + (i + 1) + " has no string field \"text\". Each line must "
-                        + "be one object such as {\"text\": \"...\", \"id\": \"...\", \"group\": \"...\"}, or a pair "
-                        + "{\"a\": \"...\", \"b\": \"...\", \"attribute\": \"...\"}.");
+                throw new PromptSetException(file, "line " + line.number() + " has no string field \"text\". Each "
+                        + "line must be one object such as {\"text\": \"...\", \"id\": \"...\", \"group\": "
+                        + "\"...\"}, or a pair {\"a\": \"...\", \"b\": \"...\", \"attribute\": \"...\"}.");
             }
-            String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(i + 1);
             String group = node.hasNonNull("group") ? node.get("group").asText() : null;
             prompts.add(new Prompt(id, text.asText(), group));
         }

@@ -8,7 +8,6 @@ import dev.topiary.training.StoredRun;
 import dev.topiary.training.TrainingConfig;
 import dev.topiary.training.TrainingData;
 import dev.topiary.training.TrainingRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,17 +33,8 @@ final class DistillCommand implements Callable<Integer> {
                     + "--resume, defaults to the run's student.")
     String student;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "The llama2.c tokenizer file of both models, when it is not beside the checkpoints.")
-    Path tokenizer;
-
-    @Option(names = "--data", paramLabel = "FILE",
-            description = "Training text: one text per line (.txt) or {\"text\": ...} per line (.jsonl).")
-    Path data;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "The run folder: new or empty, or an earlier run's folder with --resume.")
-    Path out;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     TrainingOptions training;
@@ -67,74 +57,38 @@ final class DistillCommand implements Callable<Integer> {
             description = "How residual streams are compared: cosine or mse (default: cosine).")
     String hiddenLoss;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
-    boolean resume;
-
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        StoredRun stored = resume ? storedRun() : null;
-        String teacherName = choose(teacher, stored == null ? null : stored.models().path("teacher").asText(null),
-                "--teacher");
-        String studentName = choose(student, stored == null ? null : stored.models().path("student").asText(null),
-                "--student");
-        Path dataFile = data;
-        if (dataFile == null && stored != null) {
-            dataFile = stored.dataSource();
-        }
-        if (dataFile == null) {
-            throw new IllegalArgumentException("Give --data FILE, the training text.");
-        }
+        StoredRun stored = run.storedRun("distillation", "distill");
+        String teacherName = RunOptions.model(teacher, stored, "teacher", "--teacher");
+        String studentName = RunOptions.model(student, stored, "student", "--student");
+        Path dataFile = run.dataFile(stored);
         TrainingConfig.Builder base = stored != null ? stored.training().toBuilder()
                 : TrainingConfig.builder().learningRate(1e-4);
         TrainingConfig config = training.apply(base);
         DistillationConfig distillation = distillation(stored == null ? DistillationConfig.defaults()
                 : stored.distillation());
 
-        try (LanguageModel teacherModel = TrainingCommands.loadFrozen(compute, teacherName, tokenizer);
-                LanguageModel studentModel = TrainingCommands.loadTrained(compute, studentName, tokenizer, false)) {
+        try (LanguageModel teacherModel = TrainingCommands.loadFrozen(compute, teacherName, run.tokenizer);
+                LanguageModel studentModel = TrainingCommands.loadTrained(compute, studentName, run.tokenizer,
+                        false)) {
             TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, studentModel.tokenizer(), studentModel.config(),
                     config.sequenceLength(), config.heldOutFraction());
-            TrainingRun run = TrainingRun.distillation(engine, teacherModel, studentModel, trainingData, config,
-                    distillation, out, resume);
-            RunResult result = TrainingCommands.run(run, spec.commandLine().getErr());
-            TrainingCommands.print(result, json, spec.commandLine().getOut());
+            TrainingRun trainingRun = TrainingRun.distillation(engine, teacherModel, studentModel, trainingData,
+                    config, distillation, run.out, run.resume);
+            RunResult result = TrainingCommands.run(trainingRun, spec.commandLine().getErr());
+            TrainingCommands.print(result, run.json, spec.commandLine().getOut());
         }
         return 0;
-    }
-
-    private StoredRun storedRun() throws java.io.IOException {
-        if (!Files.isRegularFile(out.resolve("run.json"))) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " has no run.json. Give the --out of an "
-                    + "earlier distill run, or leave out --resume to start one.");
-        }
-        StoredRun stored = StoredRun.read(out);
-        if (!stored.kind().equals("distillation")) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
-                    + "topiary " + stored.kind() + " --resume.");
-        }
-        return stored;
     }
 
     private DistillationConfig distillation(DistillationConfig base) {
         return new DistillationConfig(temperature != null ? temperature : base.temperature(),
                 alpha != null ? alpha : base.alpha(), hiddenWeight != null ? hiddenWeight : base.hiddenWeight(),
                 hiddenLoss != null ? DistillationConfig.HiddenLoss.parse(hiddenLoss) : base.hiddenLoss());
-    }
-
-    static String choose(String given, String stored, String option) {
-        if (given != null) {
-            return given;
-        }
-        if (stored != null) {
-            return stored;
-        }
-        throw new IllegalArgumentException("Give " + option + " MODEL.");
     }
 }

@@ -9,7 +9,6 @@ import dev.topiary.training.StoredRun;
 import dev.topiary.training.TrainingConfig;
 import dev.topiary.training.TrainingData;
 import dev.topiary.training.TrainingRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,17 +32,8 @@ final class LoraCommand implements Callable<Integer> {
                     + "model.")
     String model;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE",
-            description = "The llama2.c tokenizer file, when it is not beside the checkpoint.")
-    Path tokenizer;
-
-    @Option(names = "--data", paramLabel = "FILE",
-            description = "Training text: one text per line (.txt) or {\"text\": ...} per line (.jsonl).")
-    Path data;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "The run folder: new or empty, or an earlier run's folder with --resume.")
-    Path out;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     TrainingOptions training;
@@ -70,55 +60,30 @@ final class LoraCommand implements Callable<Integer> {
     @Option(names = "--merge", description = "Also write the model with the adapters merged, to --out/model.")
     Boolean merge;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
-    boolean resume;
-
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        StoredRun stored = resume ? storedRun() : null;
-        String modelName = DistillCommand.choose(model,
-                stored == null ? null : stored.models().path("model").asText(null), "--model");
-        Path dataFile = data;
-        if (dataFile == null && stored != null) {
-            dataFile = stored.dataSource();
-        }
-        if (dataFile == null) {
-            throw new IllegalArgumentException("Give --data FILE, the training text.");
-        }
+        StoredRun stored = run.storedRun("lora", "lora");
+        String modelName = RunOptions.model(model, stored, "model", "--model");
+        Path dataFile = run.dataFile(stored);
         TrainingConfig.Builder base = stored != null ? stored.training().toBuilder()
                 : TrainingConfig.builder().learningRate(2e-4).weightDecay(0);
         TrainingConfig config = training.apply(base);
         LoraConfig lora = lora(stored == null ? LoraConfig.defaults() : stored.lora());
         boolean mergeModel = merge != null ? merge : stored != null && stored.models().path("merge").asBoolean();
 
-        try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, tokenizer, true)) {
+        try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, run.tokenizer, true)) {
             TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, baseModel.tokenizer(), baseModel.config(),
                     config.sequenceLength(), config.heldOutFraction());
-            TrainingRun run = TrainingRun.lora(engine, baseModel, trainingData, config, lora, mergeModel, out, resume);
-            RunResult result = TrainingCommands.run(run, spec.commandLine().getErr());
-            TrainingCommands.print(result, json, spec.commandLine().getOut());
+            TrainingRun trainingRun = TrainingRun.lora(engine, baseModel, trainingData, config, lora, mergeModel,
+                    run.out, run.resume);
+            RunResult result = TrainingCommands.run(trainingRun, spec.commandLine().getErr());
+            TrainingCommands.print(result, run.json, spec.commandLine().getOut());
         }
         return 0;
-    }
-
-    private StoredRun storedRun() throws java.io.IOException {
-        if (!Files.isRegularFile(out.resolve("run.json"))) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " has no run.json. Give the --out of an "
-                    + "earlier lora run, or leave out --resume to start one.");
-        }
-        StoredRun stored = StoredRun.read(out);
-        if (!stored.kind().equals("lora")) {
-            throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
-                    + "topiary distill --resume.");
-        }
-        return stored;
     }
 
     private LoraConfig lora(LoraConfig base) {

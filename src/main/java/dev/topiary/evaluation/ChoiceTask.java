@@ -1,12 +1,8 @@
 package dev.topiary.evaluation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.activations.JsonLines;
 import dev.topiary.activations.PromptSetException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +19,7 @@ import java.util.List;
  */
 public record ChoiceTask(String name, List<Item> items) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXAMPLE = "{\"context\": \"...\", \"choices\": [\" a\", \" b\"], \"gold\": 0}";
 
     /** One question. */
     public record Item(String context, List<String> choices, int gold) {}
@@ -34,36 +30,17 @@ public record ChoiceTask(String name, List<Item> items) {
 
     /** Reads a task file. */
     public static ChoiceTask read(Path file) throws PromptSetException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PromptSetException(file, "cannot be read as UTF-8 text (" + e.getMessage() + ").", e);
-        }
         List<Item> items = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (!line.isEmpty()) {
-                items.add(parse(file, i + 1, line));
-            }
+        for (JsonLines.Line line : JsonLines.parse(file, JsonLines.readLines(file), EXAMPLE)) {
+            items.add(parse(file, line.number(), line.node()));
         }
         if (items.isEmpty()) {
-            throw new PromptSetException(file, "contains no items. Write one JSON object per line: {\"context\": "
-                    + "\"...\", \"choices\": [\" a\", \" b\"], \"gold\": 0}.");
+            throw new PromptSetException(file, "contains no items. Write one JSON object per line: " + EXAMPLE + ".");
         }
-        String fileName = file.getFileName().toString();
-        int dot = fileName.lastIndexOf('.');
-        return new ChoiceTask(dot > 0 ? fileName.substring(0, dot) : fileName, items);
+        return new ChoiceTask(JsonLines.baseName(file), items);
     }
 
-    private static Item parse(Path file, int lineNumber, String line) throws PromptSetException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new PromptSetException(file, "line " + lineNumber + " is not valid JSON (" + e.getOriginalMessage()
-                    + ").", e);
-        }
+    private static Item parse(Path file, int lineNumber, JsonNode node) throws PromptSetException {
         JsonNode context = first(node, "context", "ctx", "query");
         JsonNode choices = first(node, "choices", "endings");
         JsonNode gold = first(node, "gold", "label", "answer");

@@ -1,12 +1,8 @@
 package dev.topiary.pruning;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.activations.JsonLines;
 import dev.topiary.activations.PromptSetException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +13,14 @@ import java.util.List;
  */
 public final class PromptPairs {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXAMPLE =
+            "{\"a\": \"The Black nurse said\", \"b\": \"The white nurse said\", \"attribute\": \"race\"}";
 
     private PromptPairs() {}
 
     /** Reads a pair file; the format is chosen by extension ({@code .jsonl}/{@code .json} or anything else as TSV). */
     public static List<PromptPair> read(Path file) throws PromptSetException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PromptSetException(file, "cannot be read as UTF-8 text (" + e.getMessage() + ").", e);
-        }
+        List<String> lines = JsonLines.readLines(file);
         String name = file.getFileName().toString();
         List<PromptPair> pairs = name.endsWith(".jsonl") || name.endsWith(".json") ? jsonl(file, lines) : tsv(file, lines);
         if (pairs.isEmpty()) {
@@ -40,23 +32,13 @@ public final class PromptPairs {
 
     private static List<PromptPair> jsonl(Path file, List<String> lines) throws PromptSetException {
         List<PromptPair> pairs = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
+        for (JsonLines.Line line : JsonLines.parse(file, lines, EXAMPLE)) {
+            JsonNode node = line.node();
+            if (!node.path("a").isTextual() || !node.path("b").isTextual()) {
+                throw new PromptSetException(file, "line " + line.number() + " needs string fields \"a\" and \"b\", "
+                        + "as in " + EXAMPLE + ".");
             }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new PromptSetException(file, "line " + (i + 1) + " is not valid JSON (" + e.getOriginalMessage()
-                        + ").", e);
-            }
-            if (node == null || !node.path("a").isTextual() || !node.path("b").isTextual()) {
-                throw new PromptSetException(file, "line " + (i + 1) + " needs string fields \"a\" and \"b\", as in "
-                        + "{\"a\": \"The Black nurse said\", \"b\": \"The white nurse said\", \"attribute\": \"race\"}.");
-            }
-            String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(i + 1);
+            String id = node.hasNonNull("id") ? node.get("id").asText() : String.valueOf(line.number());
             String attribute = node.hasNonNull("attribute") ? node.get("attribute").asText() : null;
             pairs.add(new PromptPair(id, node.get("a").asText(), node.get("b").asText(), attribute));
         }

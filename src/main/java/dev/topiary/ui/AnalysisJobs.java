@@ -17,13 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.BooleanExpression;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.concurrent.Task;
 
 /**
@@ -31,7 +29,7 @@ import javafx.concurrent.Task;
  * in the status bar, and computes what the inspector and the per-token view need for the neuron and prompt the
  * user picks. Use it on the FX thread only.
  */
-final class AnalysisJobs implements AnalysisCommands {
+final class AnalysisJobs extends StageJobs implements AnalysisCommands {
 
     /** Maximum number of prompts a neuron's histogram runs over, so that it stays quick on a large set. */
     static final int HISTOGRAM_PROMPTS = 200;
@@ -44,8 +42,6 @@ final class AnalysisJobs implements AnalysisCommands {
     /** An analysis read from a folder, with its prompt set when the file named in it can still be read. */
     private record OpenedAnalysis(ActivationAnalysis analysis, PromptSet prompts, String promptsMissing) {}
 
-    private final MainViewModel main;
-    private final UiSettings settings;
     private final AnalysisViewModel view;
     private final NeuronSelection selection;
     private final CaptureSettings captureSettings;
@@ -60,9 +56,8 @@ final class AnalysisJobs implements AnalysisCommands {
 
     AnalysisJobs(MainViewModel main, InferenceService inference, JobRunner jobs, UiSettings settings,
             AnalysisViewModel view, NeuronSelection selection, CaptureSettings captureSettings) {
-        this.main = main;
+        super(main, settings);
         this.inference = inference;
-        this.settings = settings;
         this.view = view;
         this.selection = selection;
         this.captureSettings = captureSettings;
@@ -300,20 +295,5 @@ final class AnalysisJobs implements AnalysisCommands {
     @Override
     public BooleanExpression canCapture() {
         return canCapture;
-    }
-
-    @Override
-    public ReadOnlyBooleanProperty busyProperty() {
-        return main.busyProperty();
-    }
-
-    @Override
-    public Optional<Path> lastFolder() {
-        return settings.lastFolder();
-    }
-
-    @Override
-    public void rememberFolder(Path folder) {
-        settings.saveLastFolder(folder);
     }
 }

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
 
@@ -23,18 +21,15 @@ import javafx.concurrent.Task;
  * The window's side of the Evaluate tab: keeps its candidates in step with the open model and the library, runs
  * evaluations and exports their table. Use it on the FX thread only.
  */
-final class EvaluationJobs implements EvaluationCommands {
+final class EvaluationJobs extends StageJobs implements EvaluationCommands {
 
-    private final MainViewModel main;
     private final InferenceService inference;
-    private final UiSettings settings;
     private final EvaluationViewModel view;
 
     EvaluationJobs(MainViewModel main, InferenceService inference, UiSettings settings, EvaluationViewModel view,
             ModelPickerViewModel picker) {
-        this.main = main;
+        super(main, settings);
         this.inference = inference;
-        this.settings = settings;
         this.view = view;
         main.modelProperty().addListener((property, before, summary) -> view.candidates().setOpenModel(
                 summary == null ? null : new ModelChoice(summary.name(), summary.source(), null, true)));
@@ -106,20 +101,5 @@ final class EvaluationJobs implements EvaluationCommands {
             }
         };
         main.startJob(task, "Export table", written -> "Wrote the evaluation table to " + written);
-    }
-
-    @Override
-    public ReadOnlyBooleanProperty busyProperty() {
-        return main.busyProperty();
-    }
-
-    @Override
-    public Optional<Path> lastFolder() {
-        return settings.lastFolder();
-    }
-
-    @Override
-    public void rememberFolder(Path folder) {
-        settings.saveLastFolder(folder);
     }
 }

@@ -33,9 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.concurrent.Task;
 
 /**
@@ -43,7 +41,7 @@ import javafx.concurrent.Task;
  * bias reports, each as a job with progress in the status bar. Neuron scores are kept per model and method, so
  * trying other targets does not read the weights again. Use it on the FX thread only.
  */
-final class PruneJobs implements PruneCommands {
+final class PruneJobs extends StageJobs implements PruneCommands {
 
     /**
      * The inputs a plan is built from, captured on the FX thread when the user starts a job.
@@ -57,9 +55,7 @@ final class PruneJobs implements PruneCommands {
     /** Scores are cached per model, method and, for the activation score, analysis; compared by identity. */
     private record ScoreKey(LoadedModel model, NeuronScoreMethod method, NeuronStatistics activations) {}
 
-    private final MainViewModel main;
     private final InferenceService inference;
-    private final UiSettings settings;
     private final AnalysisViewModel analysis;
     private final CaptureSettings captureSettings;
     private final PruneViewModel pruning;
@@ -69,9 +65,8 @@ final class PruneJobs implements PruneCommands {
     PruneJobs(MainViewModel main, InferenceService inference, UiSettings settings, NeuronSelection selection,
             AnalysisViewModel analysis, CaptureSettings captureSettings, PruneViewModel pruning,
             FairnessViewModel fairness) {
-        this.main = main;
+        super(main, settings);
         this.inference = inference;
-        this.settings = settings;
         this.analysis = analysis;
         this.captureSettings = captureSettings;
         this.pruning = pruning;
@@ -345,20 +340,5 @@ final class PruneJobs implements PruneCommands {
             return String.format(Locale.ROOT, "Bias score %.5f before, %.5f after pruning",
                     before.report().meanActivationDifference(), after.report().meanActivationDifference());
         });
-    }
-
-    @Override
-    public ReadOnlyBooleanProperty busyProperty() {
-        return main.busyProperty();
-    }
-
-    @Override
-    public Optional<Path> lastFolder() {
-        return settings.lastFolder();
-    }
-
-    @Override
-    public void rememberFolder(Path folder) {
-        settings.saveLastFolder(folder);
     }
 }

@@ -12,14 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * A stand-in for the Hugging Face Hub on the loopback address: serves one repo from a local folder with the
  * headers the Hub sends (X-Repo-Commit; ETag as the git blob sha1 for small files; X-Linked-Etag as the sha256
  * and X-Linked-Size for safetensors files), returns 401 for any repo whose name contains "gated" and 404 for
- * anything else.
+ * anything else. Honours {@code Range: bytes=N-}, records every request, and can cut off or corrupt the next
+ * safetensors body to test resumption and checksums.
  */
 public final class LocalHub implements AutoCloseable {
 
@@ -28,6 +33,11 @@ public final class LocalHub implements AutoCloseable {
     private final String repoId;
     private final Path files;
     private final HttpServer server;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** Bytes after which the next safetensors body is cut off, or -1. */
+    private final AtomicInteger cutAfter = new AtomicInteger(-1);
+    private volatile boolean corrupt;
 
     private LocalHub(String repoId, Path files) throws IOException {
         this.repoId = repoId;
@@ -47,8 +57,36 @@ public final class LocalHub implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** Returns the address's port, to reuse after {@link #close()} as an unreachable endpoint. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Returns each request so far as "METHOD path" followed by its Range header's value, if any. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Returns the Authorization header of each request so far, null where there was none. */
+    public List<String> authorizations() {
+        return new ArrayList<>(authorizations);
+    }
+
+    /** Drops the connection after {@code bytes} bytes of the next safetensors body. */
+    public void cutNextSafetensorsAfter(int bytes) {
+        cutAfter.set(bytes);
+    }
+
+    /** Flips one bit at the end of every safetensors body from now on, so its sha256 no longer matches. */
+    public void corruptSafetensors() {
+        corrupt = true;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
+        requests.add(exchange.getRequestMethod() + " " + path
+                + exchange.getRequestHeaders().getOrDefault("Range", List.of("")).get(0));
+        authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
         if (path.contains("gated")) {
             send(exchange, 401, new byte[0]);
             return;
@@ -78,7 +116,26 @@ public final class LocalHub implements AutoCloseable {
             exchange.close();
             return;
         }
-        send(exchange, 200, content);
+        sendBody(exchange, content, name.endsWith(".safetensors"));
+    }
+
+    private void sendBody(HttpExchange exchange, byte[] content, boolean lfs) throws IOException {
+        byte[] body = content.clone();
+        if (corrupt && lfs) {
+            body[body.length - 1] ^= 1;
+        }
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        int start = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+        exchange.sendResponseHeaders(start > 0 ? 206 : 200, body.length - start);
+        try (OutputStream out = exchange.getResponseBody()) {
+            int cut = lfs ? cutAfter.getAndSet(-1) : -1;
+            if (cut >= 0) {
+                out.write(body, start, cut);
+                out.flush();
+                throw new IOException("cut off on purpose"); // drops the connection mid-body
+            }
+            out.write(body, start, body.length - start);
+        }
     }
 
     private void sendRepoInfo(HttpExchange exchange) throws IOException {

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.topiary.ui.WindowDriver.columnCentre;
+import static dev.topiary.ui.WindowDriver.openStories260K;
+import static dev.topiary.ui.WindowDriver.showTab;
+import static dev.topiary.ui.WindowDriver.text;
+import static dev.topiary.ui.WindowDriver.waitUntil;
 
 import dev.topiary.SharedModels;
 import dev.topiary.activations.ActivationAnalysis;
@@ -25,8 +30,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
@@ -39,7 +42,6 @@ import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
@@ -62,8 +64,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class AnalysisWindowTest {
 
-    /** Generous: the first test in a fresh JVM also starts the PyTorch engine. */
-    private static final long TIMEOUT_SECONDS = 90;
     private static final Path STORIES = Path.of("sample-prompts/stories.txt");
     private static final int STORY_COUNT = countPrompts(STORIES);
 
@@ -241,13 +241,13 @@ class AnalysisWindowTest {
             lines.add(stories.get(line % stories.size()) + " Then it was time number " + line + ".");
         }
         Path longSet = Files.write(temporaryFolder.resolve("long-stories.txt"), lines);
-        openModel(robot);
+        openStories260K(robot, window);
         robot.interact(() -> {
             window.viewModel().captureSettings().choose(longSet);
             // One prompt per batch makes the capture take many seconds, so the cancel lands in the middle of it.
             window.viewModel().captureSettings().batchSizeProperty().set(1);
         });
-        showAnalysisTab(robot);
+        showTab(robot, "Analysis");
 
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.SHIFT,
                 KeyCode.CONTROL);
@@ -341,7 +341,7 @@ class AnalysisWindowTest {
 
         robot.interact(() -> window.viewModel().analysisCommands().openAnalysis(folder));
         waitUntil(() -> window.viewModel().analysis().analysisProperty().get() != null);
-        showAnalysisTab(robot);
+        showTab(robot, "Analysis");
         robot.clickOn(columnCentre(robot, heatmap(robot), 1, 86));
 
         String expected = "Open the model stories260K to compute the histogram, weight norms and tokens.";
@@ -354,27 +354,15 @@ class AnalysisWindowTest {
     }
 
     private ActivationAnalysis openModelAndCapture(FxRobot robot, Path prompts) throws TimeoutException {
-        openModel(robot);
+        openStories260K(robot, window);
         robot.interact(() -> window.viewModel().captureSettings().choose(prompts));
-        showAnalysisTab(robot);
+        showTab(robot, "Analysis");
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.SHIFT,
                 KeyCode.CONTROL);
         waitUntil(() -> window.viewModel().analysis().analysisProperty().get() != null
                 && !window.viewModel().busyProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
         return window.viewModel().analysis().analysisProperty().get();
-    }
-
-    private void openModel(FxRobot robot) throws TimeoutException {
-        Path model = SharedModels.stories260K();
-        robot.interact(() -> window.viewModel().openModel(model));
-        waitUntil(() -> window.viewModel().modelProperty().get() != null && !window.viewModel().busyProperty().get());
-    }
-
-    private static void showAnalysisTab(FxRobot robot) {
-        TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
-        robot.interact(() -> tabs.getSelectionModel().select(1));
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private static PromptSetHeatmap heatmap(FxRobot robot) {
@@ -415,32 +403,12 @@ class AnalysisWindowTest {
         return worst;
     }
 
-    /** Returns the screen point at the centre of a display column of one layer. */
-    private static Point2D columnCentre(FxRobot robot, PromptSetHeatmap heatmap, int layer, int column) {
-        Node cells = robot.lookup("#setHeatmapCells").query();
-        Bounds screen = cells.localToScreen(cells.getBoundsInLocal());
-        HeatmapViewport viewport = heatmap.viewportProperty().get();
-        double x = screen.getMinX() + (column - viewport.first() + 0.5) * screen.getWidth() / viewport.visible();
-        double y = screen.getMinY() + (layer + 0.5) * screen.getHeight() / heatmap.rows();
-        return new Point2D(x, y);
-    }
-
     /** Returns the screen point of a layer's number, left of the cells. */
     private static Point2D layerLabel(FxRobot robot, PromptSetHeatmap heatmap, int layer) {
         Node cells = robot.lookup("#setHeatmapCells").query();
         Bounds screen = cells.localToScreen(cells.getBoundsInLocal());
         return new Point2D(screen.getMinX() - 12, screen.getMinY() + (layer + 0.5) * screen.getHeight()
                 / heatmap.rows());
-    }
-
-    /** Waits for a condition, then for the FX events it caused, since it may hold before the FX thread is done. */
-    private static void waitUntil(Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private static String text(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class).getText();
     }
 
     private static int countPrompts(Path file) {

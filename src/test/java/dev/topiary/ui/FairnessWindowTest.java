@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.topiary.ui.WindowDriver.showTab;
+import static dev.topiary.ui.WindowDriver.text;
+import static dev.topiary.ui.WindowDriver.waitUntil;
+import static dev.topiary.ui.WindowDriver.openStories260K;
 
-import dev.topiary.SharedModels;
 import dev.topiary.pruning.BiasReport;
 import dev.topiary.pruning.PairDivergence;
 import dev.topiary.ui.pruning.FairnessViewModel;
@@ -17,11 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.Node;
-import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -48,10 +48,9 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class FairnessWindowTest {
 
-    private static final long TIMEOUT_SECONDS = 90;
     private static final Path PAIRS = Path.of("sample-prompts/fairness-pairs-stories.jsonl");
-    private static final int FAIRNESS_TAB = 2;
-    private static final int PRUNE_TAB = 3;
+    private static final String FAIRNESS_TAB = "Fairness";
+    private static final String PRUNE_TAB = "Prune";
 
     private MainWindow window;
 
@@ -129,7 +128,7 @@ class FairnessWindowTest {
         robot.clickOn("#fairnessPruneButton");
         WaitForAsyncUtils.waitForFxEvents();
         TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
-        assertEquals(PRUNE_TAB, tabs.getSelectionModel().getSelectedIndex());
+        assertEquals(PRUNE_TAB, tabs.getSelectionModel().getSelectedItem().getText());
         assertEquals(PruneScore.FAIRNESS, window.viewModel().pruning().scoreProperty().get());
         assertEquals(WidthMode.PERCENT, window.viewModel().pruning().widthModeProperty().get());
         assertTrue(robot.lookup("#biasWeightBox").query().isVisible());
@@ -176,9 +175,7 @@ class FairnessWindowTest {
     }
 
     private BiasReport openModelAndMeasure(FxRobot robot) throws TimeoutException {
-        Path model = SharedModels.stories260K();
-        robot.interact(() -> window.viewModel().openModel(model));
-        waitUntil(() -> window.viewModel().modelProperty().get() != null && !window.viewModel().busyProperty().get());
+        openStories260K(robot, window);
         showTab(robot, FAIRNESS_TAB);
         assertEquals(FairnessViewModel.NO_REPORT_TEXT, text(robot, "#fairnessPlaceholder"));
         robot.interact(() -> window.viewModel().fairness().pairFiles().choose(PAIRS));
@@ -193,21 +190,5 @@ class FairnessWindowTest {
 
     private static JFreeChart chart(FxRobot robot, String query) {
         return robot.lookup(query).queryAs(ChartViewer.class).getChart();
-    }
-
-    private static void showTab(FxRobot robot, int index) {
-        TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
-        robot.interact(() -> tabs.getSelectionModel().select(index));
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    /** Waits for a condition, then for the FX events it caused, since it may hold before the FX thread is done. */
-    private static void waitUntil(Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private static String text(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class).getText();
     }
 }

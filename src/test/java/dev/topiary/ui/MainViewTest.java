@@ -3,6 +3,8 @@ package dev.topiary.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.topiary.ui.WindowDriver.text;
+import static dev.topiary.ui.WindowDriver.waitUntil;
 
 import dev.topiary.SharedModels;
 import dev.topiary.ui.activations.ActivationHeatmap;
@@ -14,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
@@ -46,8 +46,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class MainViewTest {
 
-    /** Generous: the first test in a fresh JVM also starts the PyTorch engine, which may unpack its natives. */
-    private static final long TIMEOUT_SECONDS = 90;
 
     private MainWindow window;
 
@@ -189,14 +187,6 @@ class MainViewTest {
         waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent());
         WaitForAsyncUtils.waitForFxEvents();
         return robot.lookup("#errorDialog").queryAs(DialogPane.class);
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, condition);
-    }
-
-    private static String text(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class).getText();
     }
 
     /** Returns the screen point at the centre of one cell of the heatmap image. */

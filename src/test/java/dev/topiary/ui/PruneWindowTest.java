@@ -3,19 +3,22 @@ package dev.topiary.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.topiary.ui.WindowDriver.columnCentre;
+import static dev.topiary.ui.WindowDriver.openStories260K;
+import static dev.topiary.ui.WindowDriver.showTab;
+import static dev.topiary.ui.WindowDriver.text;
+import static dev.topiary.ui.WindowDriver.waitUntil;
 
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.topiary.activations.ActivationRecorder;
-import dev.topiary.SharedModels;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.model.Ablation;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.pruning.PrunePlan;
 import dev.topiary.pruning.PrunePreview;
-import dev.topiary.ui.analysis.HeatmapViewport;
 import dev.topiary.ui.analysis.PromptSetHeatmap;
 import dev.topiary.ui.pruning.PlanSizes;
 import dev.topiary.ui.pruning.PreviewOutcome;
@@ -26,19 +29,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import javafx.geometry.Bounds;
-import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.VBox;
@@ -62,10 +61,8 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class PruneWindowTest {
 
-    /** Generous: the first test in a fresh JVM also starts the PyTorch engine. */
-    private static final long TIMEOUT_SECONDS = 90;
     private static final Path STORIES = Path.of("sample-prompts/stories.txt");
-    private static final int PRUNE_TAB = 3;
+    private static final String PRUNE_TAB = "Prune";
 
     private MainWindow window;
 
@@ -94,7 +91,7 @@ class PruneWindowTest {
 
     @Test
     void sizesFollowWidthAndDepthSettings(FxRobot robot) throws TimeoutException {
-        openModel(robot);
+        openStories260K(robot, window);
         showTab(robot, PRUNE_TAB);
         ModelConfig config = window.viewModel().loadedModel().model().config();
         long perLayer = (config.parameterCount() - (long) config.vocabSize() * 64 - 64) / 5;
@@ -142,7 +139,7 @@ class PruneWindowTest {
         List<String> stories = Files.readAllLines(STORIES);
         Path prompts = Files.write(temporaryFolder.resolve("prompts.txt"), stories.subList(0, 8));
         Path heldOut = Files.write(temporaryFolder.resolve("held-out.txt"), stories.subList(20, 26));
-        openModel(robot);
+        openStories260K(robot, window);
         captureStories(robot, prompts);
         int first = selectTenNeuronsOfLayerOne(robot);
         robot.interact(() -> {
@@ -215,7 +212,7 @@ class PruneWindowTest {
 
     @Test
     void exportIntoNonEmptyFolderShowsError(FxRobot robot) throws IOException, TimeoutException {
-        openModel(robot);
+        openStories260K(robot, window);
         showTab(robot, PRUNE_TAB);
         Path folder = Files.createDirectories(temporaryFolder.resolve("occupied"));
         Files.writeString(folder.resolve("notes.txt"), "keep me");
@@ -266,7 +263,7 @@ class PruneWindowTest {
 
     private void captureStories(FxRobot robot, Path prompts) throws TimeoutException {
         robot.interact(() -> window.viewModel().captureSettings().choose(prompts));
-        showTab(robot, 1);
+        showTab(robot, "Analysis");
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.SHIFT,
                 KeyCode.CONTROL);
         waitUntil(() -> window.viewModel().analysis().analysisProperty().get() != null
@@ -284,27 +281,6 @@ class PruneWindowTest {
         assertEquals(SelectedNeurons.EMPTY.withRange(1, first + 3, first + 12),
                 window.viewModel().selection().selected());
         return first;
-    }
-
-    private static Point2D columnCentre(FxRobot robot, PromptSetHeatmap heatmap, int layer, int column) {
-        Node cells = robot.lookup("#setHeatmapCells").query();
-        Bounds screen = cells.localToScreen(cells.getBoundsInLocal());
-        HeatmapViewport viewport = heatmap.viewportProperty().get();
-        double x = screen.getMinX() + (column - viewport.first() + 0.5) * screen.getWidth() / viewport.visible();
-        double y = screen.getMinY() + (layer + 0.5) * screen.getHeight() / heatmap.rows();
-        return new Point2D(x, y);
-    }
-
-    private void openModel(FxRobot robot) throws TimeoutException {
-        Path model = SharedModels.stories260K();
-        robot.interact(() -> window.viewModel().openModel(model));
-        waitUntil(() -> window.viewModel().modelProperty().get() != null && !window.viewModel().busyProperty().get());
-    }
-
-    private static void showTab(FxRobot robot, int index) {
-        TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
-        robot.interact(() -> tabs.getSelectionModel().select(index));
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** Scrolls the Prune tab's settings to a control, which a narrow window may hide, and clicks it. */
@@ -335,16 +311,6 @@ class PruneWindowTest {
         try (Stream<Path> entries = Files.list(folder)) {
             return entries.sorted().toList();
         }
-    }
-
-    /** Waits for a condition, then for the FX events it caused, since it may hold before the FX thread is done. */
-    private static void waitUntil(Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    private static String text(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class).getText();
     }
 
     private static String flowText(FxRobot robot, String query) {

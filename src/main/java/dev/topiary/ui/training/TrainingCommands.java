@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 
-/** What the Train tab asks of the window: start and steer runs, load finished runs, and write charts and data. */
+/** The window's work for the Train tab: starting and steering runs, loading finished runs, saving charts and data. */
 public interface TrainingCommands {
 
     /** Checks the tab's settings and starts a run, or reports what to fix. */
@@ -26,7 +26,7 @@ public interface TrainingCommands {
     /** Writes the charted runs' points, and the smoothed values, as CSV. */
     void exportCsv(Path file);
 
-    /** Writes a chart image, rendered on the FX thread, as a PNG file. */
+    /** Writes a drawn chart image as a PNG file. */
     void exportPng(BufferedImage image, Path file);
 
     /** Returns whether another job has the engine, such as a capture or an evaluation. */

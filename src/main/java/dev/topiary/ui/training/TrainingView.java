@@ -27,13 +27,14 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.fx.ChartViewer;
+import java.util.EnumMap;
+import java.util.Map;
+import javafx.application.Platform;
 
 /**
  * The Train tab ({@code fxml/TrainingView.fxml}): binds a run's settings and controls to a {@link TrainingViewModel}
- * and draws its charts. The charts are redrawn from the view model's runs whenever its chart revision, smoothing,
- * scale or held-out choice changes.
+ * and shows its charts. The charts are redrawn from the view model's runs whenever its chart revision, smoothing,
+ * scale or held-out choice changes, or a chart's size.
  */
 public final class TrainingView {
 
@@ -124,13 +125,14 @@ public final class TrainingView {
     @FXML
     private Button removeRunButton;
     @FXML
-    private ChartViewer trainLossChart;
+    private ChartPane trainLossChart;
     @FXML
-    private ChartViewer trainHeldOutChart;
+    private ChartPane trainHeldOutChart;
     @FXML
-    private ChartViewer trainLearningRateChart;
+    private ChartPane trainLearningRateChart;
     @FXML
-    private ChartViewer trainSpeedChart;
+    private ChartPane trainSpeedChart;
+    private final Map<TrainingCharts.Slot, ChartPane> chartPanes = new EnumMap<>(TrainingCharts.Slot.class);
 
     public TrainingView(TrainingViewModel viewModel, TrainingCommands commands) {
         this.viewModel = viewModel;
@@ -221,10 +223,14 @@ public final class TrainingView {
     }
 
     private void bindCharts() {
-        trainLossChart.setChart(charts.chart(TrainingCharts.Slot.TRAIN_LOSS));
-        trainHeldOutChart.setChart(charts.chart(TrainingCharts.Slot.HELD_OUT));
-        trainLearningRateChart.setChart(charts.chart(TrainingCharts.Slot.LEARNING_RATE));
-        trainSpeedChart.setChart(charts.chart(TrainingCharts.Slot.TOKENS_PER_SECOND));
+        chartPanes.put(TrainingCharts.Slot.TRAIN_LOSS, trainLossChart);
+        chartPanes.put(TrainingCharts.Slot.HELD_OUT, trainHeldOutChart);
+        chartPanes.put(TrainingCharts.Slot.LEARNING_RATE, trainLearningRateChart);
+        chartPanes.put(TrainingCharts.Slot.TOKENS_PER_SECOND, trainSpeedChart);
+        for (ChartPane pane : chartPanes.values()) {
+            pane.widthProperty().addListener(observable -> redraw());
+            pane.heightProperty().addListener(observable -> redraw());
+        }
 
         smoothingSlider.valueProperty().bindBidirectional(viewModel.smoothingProperty());
         smoothingValue.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%.2f",
@@ -234,7 +240,10 @@ public final class TrainingView {
         heldOutChoice.setConverter(new StringConverter<>() {
             @Override
             public String toString(Metric metric) {
-                return metric == null ? "" : metric == Metric.EVAL_LOSS ? "loss" : "perplexity";
+                if (metric == null) {
+                    return "";
+                }
+                return metric == Metric.EVAL_LOSS ? "loss" : "perplexity";
             }
 
             @Override
@@ -258,8 +267,8 @@ public final class TrainingView {
     }
 
     private void redraw() {
-        charts.update(viewModel.runs(), Math.min(Smoothing.MAX_WEIGHT, viewModel.smoothingProperty().get()),
-                viewModel.logScaleProperty().get(), viewModel.heldOutMetricProperty().get());
+        charts.request(viewModel.runs(), Math.min(Smoothing.MAX_WEIGHT, viewModel.smoothingProperty().get()),
+                viewModel.logScaleProperty().get(), viewModel.heldOutMetricProperty().get(), chartPanes);
     }
 
     @FXML
@@ -350,8 +359,8 @@ public final class TrainingView {
         File file = chooseFile("Save the chart as PNG", new FileChooser.ExtensionFilter("PNG image (*.png)",
                 "*.png"), true, initialName);
         if (file != null) {
-            JFreeChart chart = charts.chart(slot);
-            commands.exportPng(chart.createBufferedImage(PNG_WIDTH, PNG_HEIGHT), file.toPath());
+            charts.image(slot, PNG_WIDTH, PNG_HEIGHT).thenAccept(image ->
+                    Platform.runLater(() -> commands.exportPng(image, file.toPath())));
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.concurrent.Task;
@@ -85,7 +86,8 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
             return;
         }
         LiveRun live = view.startRun(setup.output());
-        RunTask task = new RunTask(inference, setup, setup.usesOpenModel() ? open : null, live);
+        RunTask task = new RunTask(inference, setup, setup.usesOpenModel() ? open : null, live,
+                result -> view.runEnded(live, result));
         task.addEventHandler(WorkerStateEvent.WORKER_STATE_FAILED, event -> view.runFailed(live,
                 UserError.from("Train failed", task.getException()).cause()));
         String title = setup.kind() == TrainingKind.LORA ? "LoRA training" : "Distillation";
@@ -195,7 +197,9 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
 
     /**
      * Loads the models a run needs, reads its data, and runs it on the job thread. Cancelling the task, as the
-     * status bar's Cancel does, cancels the run between steps; the run's result then still reaches the tab.
+     * status bar's Cancel does, cancels the run between steps. The task then counts as cancelled at once, so its
+     * value never reaches the succeeded handler; the run's result goes to {@code cancelledResult} instead, on the
+     * FX thread, once the run has written its last checkpoint.
      */
     private static final class RunTask extends Task<RunResult> {
 
@@ -203,12 +207,15 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
         private final TrainingSetup setup;
         private final LoadedModel open;
         private final LiveRun live;
+        private final Consumer<RunResult> cancelledResult;
 
-        RunTask(InferenceService inference, TrainingSetup setup, LoadedModel open, LiveRun live) {
+        RunTask(InferenceService inference, TrainingSetup setup, LoadedModel open, LiveRun live,
+                Consumer<RunResult> cancelledResult) {
             this.inference = inference;
             this.setup = setup;
             this.open = open;
             this.live = live;
+            this.cancelledResult = cancelledResult;
             updateTitle(setup.kind().label() + " training");
             updateMessage("Preparing the run");
             updateProgress(-1, 1);
@@ -228,7 +235,7 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
                 }
                 RunResult result = run.run();
                 if (isCancelled()) {
-                    Platform.runLater(() -> live.charted().stateProperty().set(result.state()));
+                    Platform.runLater(() -> cancelledResult.accept(result));
                 }
                 return result;
             } finally {

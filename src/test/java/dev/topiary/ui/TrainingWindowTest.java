@@ -11,6 +11,7 @@ import dev.topiary.library.HfCache;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.training.RunState;
+import dev.topiary.ui.training.ChartPane;
 import dev.topiary.ui.training.ChartedRun;
 import dev.topiary.ui.training.Metric;
 import dev.topiary.ui.training.TrainingKind;
@@ -29,8 +30,6 @@ import javafx.scene.control.DialogPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
-import org.jfree.chart.fx.ChartViewer;
-import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,8 +40,9 @@ import org.testfx.framework.junit5.Stop;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Drives the Train tab headless: a LoRA run on the real stories260K model, started, paused, resumed, watched on
- * the charts while another tab is shown, and cancelled; then the run folder read back onto the charts.
+ * Drives the Train tab headless with a LoRA run on the real stories260K model. The run is started, paused,
+ * resumed, watched on the charts and while another tab is shown, and cancelled. Then its folder is read back onto
+ * the charts.
  */
 @ExtendWith(ApplicationExtension.class)
 class TrainingWindowTest {
@@ -127,6 +127,31 @@ class TrainingWindowTest {
     }
 
     @Test
+    void statusBarCancelStopsRun(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        robot.interact(() -> main.openModel(SharedModels.stories260K()));
+        waitUntil(() -> main.modelProperty().get() != null && !main.busyProperty().get());
+        Path output = temp.resolve("cancelled-from-status-bar");
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.stepsProperty().set("100000");
+            training.batchSizeProperty().set("2");
+            training.sequenceLengthProperty().set("16");
+            training.evalEveryProperty().set("0");
+            training.outputProperty().set(output.toString());
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> lossPoints(robot) >= 3);
+
+        robot.clickOn("#statusCancelButton");
+        waitUntil(() -> training.activeStateProperty().get() == RunState.CANCELLED
+                && training.summaryProperty().get().startsWith("Cancelled after "));
+        waitUntil(() -> !main.busyProperty().get());
+        assertCheckpointsComplete(output.resolve("checkpoints"), lastMetricsStep(output));
+    }
+
+    @Test
     void invalidSettingsShowAllProblems(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         robot.interact(() -> {
@@ -147,11 +172,9 @@ class TrainingWindowTest {
         assertTrue(main.training().runs().isEmpty());
     }
 
-    /** Returns the points of the first run's training-loss series as the chart draws them. */
+    /** Returns the points of the first run's training-loss curve in the image the chart shows. */
     private static int lossPoints(FxRobot robot) {
-        ChartViewer viewer = robot.lookup("#trainLossChart").queryAs(ChartViewer.class);
-        XYSeriesCollection dataset = (XYSeriesCollection) viewer.getChart().getXYPlot().getDataset();
-        return dataset.getSeriesCount() == 0 ? 0 : dataset.getSeries(dataset.getSeriesCount() - 1).getItemCount();
+        return robot.lookup("#trainLossChart").queryAs(ChartPane.class).pointsDrawnProperty().get();
     }
 
     private static void selectTab(FxRobot robot, String text) {

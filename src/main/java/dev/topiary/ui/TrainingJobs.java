@@ -38,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The window's side of the Train tab: starts a run as the window's current job, so the status bar shows its
- * progress and Cancel, and steers it; reads finished runs and writes chart images and data. Use it on the FX
- * thread only.
+ * The window's side of the Train tab. It starts a run as the window's current job, so the status bar shows its
+ * progress and Cancel, and steers it. It also reads finished runs and writes chart images and data. Use it on the
+ * FX thread only.
  *
  * <p>A run is one job on the {@link JobRunner} thread, which calls {@link TrainingRun#run}; its steps go to the
  * engine thread one at a time. File work (loading a run, writing CSV or PNG) runs on a thread of its own, so it
@@ -130,6 +130,7 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
                     main.showStatus("Loaded " + loaded.rows() + " metric rows of " + charted.label());
                 });
             } catch (IOException | RuntimeException e) {
+                log.warn("Loading the run in {} failed: {}", folder, e.getMessage());
                 Platform.runLater(() -> main.reportError("Load run failed", e));
             }
         });
@@ -198,7 +199,7 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
     /**
      * Loads the models a run needs, reads its data, and runs it on the job thread. Cancelling the task, as the
      * status bar's Cancel does, cancels the run between steps. The task then counts as cancelled at once, so its
-     * value never reaches the succeeded handler; the run's result goes to {@code cancelledResult} instead, on the
+     * value never reaches the succeeded handler. The run's result goes to {@code cancelledResult} instead, on the
      * FX thread, once the run has written its last checkpoint.
      */
     private static final class RunTask extends Task<RunResult> {

@@ -62,8 +62,19 @@ final class BenchCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--pulse", description = "Also measure the longest JavaFX pulse gap during a capture of "
-            + "--capture-prompts prompts (needs a display or Xvfb).")
+            + "--capture-prompts prompts, when that is above 0, and during a LoRA run of --pulse-train-steps steps "
+            + "with the Train tab's charts on screen (needs a display or Xvfb).")
     boolean pulse;
+
+    @Option(names = "--pulse-train-steps", defaultValue = "100",
+            description = "Steps of the LoRA run with --pulse, of --train-batch-size x --train-seq-len tokens "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int pulseTrainSteps;
+
+    @Option(names = "--train-data", defaultValue = "sample-prompts/train-stories.txt", paramLabel = "FILE",
+            description = "Training text of the --pulse LoRA run; a model without a tokenizer trains on random "
+                    + "tokens instead (default: ${DEFAULT-VALUE}).")
+    Path trainData;
 
     @Option(names = "--prompt", defaultValue = "Once upon a time, there was a little girl",
             description = "The prompt (default: \"${DEFAULT-VALUE}\").")
@@ -104,6 +115,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (tokens < 1) {
             throw new IllegalArgumentException("--tokens must be 1 or more, got " + tokens + ".");
+        }
+        if (pulse && pulseTrainSteps < 1) {
+            throw new IllegalArgumentException("--pulse-train-steps must be 1 or more, got " + pulseTrainSteps + ".");
         }
         if (capturePrompts < 0 || batchSize < 1) {
             throw new IllegalArgumentException("--capture-prompts must be 0 or more and --batch-size 1 or more.");
@@ -164,9 +178,15 @@ final class BenchCommand implements Callable<Integer> {
             result.put("heatmap_render_ms_30x8192", heatmapRenderMillis());
             if (capturePrompts > 0) {
                 result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
-                if (pulse) {
-                    result.putAll(PulseBenchmark.run(engine, model, dev.topiary.activations.PromptSet.read(promptFile),
-                            capturePrompts, batchSize));
+            }
+            if (pulse) {
+                try (PulseBenchmark fx = PulseBenchmark.start()) {
+                    if (capturePrompts > 0) {
+                        result.putAll(fx.capture(engine, model, dev.topiary.activations.PromptSet.read(promptFile),
+                                capturePrompts, batchSize));
+                    }
+                    result.putAll(TrainingPulse.run(engine, model, trainData, pulseTrainSteps, trainBatchSize,
+                            trainSequenceLength));
                 }
             }
             if (train) {

@@ -65,6 +65,8 @@ public final class MainView {
     @FXML
     private Tab evaluateTab;
     @FXML
+    private Tab trainTab;
+    @FXML
     private PromptSetPanel promptSetPanelController;
     @FXML
     private AnalysisView analysisViewController;
@@ -136,9 +138,10 @@ public final class MainView {
         bindAnalysisMenus();
         // The inspector keeps its width when the window grows; the tabs take the rest.
         SplitPane.setResizableWithParent(neuronInspector, false);
-        // The neuron inspector has nothing to show for a comparison of whole models, so Evaluate takes its width.
+        // The neuron inspector has nothing to show for a comparison or training of whole models, so Evaluate and
+        // Train take its width.
         stageTabs.getSelectionModel().selectedItemProperty().addListener((property, before, tab) ->
-                showInspector(tab != evaluateTab));
+                showInspector(tab != evaluateTab && tab != trainTab));
         viewModel.setErrorListener(error -> ErrorDialog.show(window(), error));
         viewModel.fairness().setShowPruneTab(() -> stageTabs.getSelectionModel().select(pruneTab));
     }

@@ -16,6 +16,8 @@ import dev.topiary.ui.evaluation.EvaluationViewModel;
 import dev.topiary.ui.library.ModelLibraryCommands;
 import dev.topiary.ui.library.ModelPickerViewModel;
 import dev.topiary.ui.selection.NeuronSelection;
+import dev.topiary.ui.training.TrainingCommands;
+import dev.topiary.ui.training.TrainingViewModel;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -63,6 +65,8 @@ public final class MainViewModel implements AutoCloseable {
     private final LibraryJobs libraryJobs;
     private final EvaluationViewModel evaluation = new EvaluationViewModel();
     private final EvaluationJobs evaluationJobs;
+    private final TrainingViewModel training = new TrainingViewModel();
+    private final TrainingJobs trainingJobs;
     private Consumer<UserError> errorListener = error -> {};
     private LoadedModel loaded;
 
@@ -104,6 +108,13 @@ public final class MainViewModel implements AutoCloseable {
         libraryJobs = new LibraryJobs(this, inference, library, downloader, modelPicker);
         evaluationJobs = new EvaluationJobs(this, inference, settings, evaluation, modelPicker);
         evaluation.listSampleFolder(Path.of("sample-prompts"));
+        trainingJobs = new TrainingJobs(this, inference, settings, training);
+        // A pruned model just exported is the usual student of a distillation run.
+        pruning.lastExportProperty().addListener((property, before, export) -> {
+            if (export != null) {
+                training.offerStudent(export.folder());
+            }
+        });
         libraryJobs.refresh();
     }
 
@@ -293,6 +304,7 @@ public final class MainViewModel implements AutoCloseable {
             loaded = null;
             jobs.submit("Close " + closing.summary().name(), () -> inference.close(closing));
         }
+        trainingJobs.close();
         jobs.close();
         libraryJobs.close();
     }
@@ -339,6 +351,15 @@ public final class MainViewModel implements AutoCloseable {
      */
     public void addSessionModel(Path folder) {
         evaluationJobs.addSessionModel(folder);
+    }
+
+    public TrainingViewModel training() {
+        return training;
+    }
+
+    /** Returns the commands of the Train tab: start, pause, resume, cancel, load runs and save charts. */
+    public TrainingCommands trainingCommands() {
+        return trainingJobs;
     }
 
     public CaptureSettings captureSettings() {

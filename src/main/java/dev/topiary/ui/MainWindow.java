@@ -11,6 +11,7 @@ import dev.topiary.ui.pruning.PruneView;
 import dev.topiary.ui.evaluation.EvaluationView;
 import dev.topiary.ui.library.ModelPickerPanel;
 import dev.topiary.ui.selection.SelectionPanel;
+import dev.topiary.ui.training.TrainingView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javafx.fxml.FXMLLoader;
@@ -77,6 +78,9 @@ public final class MainWindow {
             }
             if (type == EvaluationView.class) {
                 return new EvaluationView(viewModel.evaluation(), viewModel.evaluationCommands());
+            }
+            if (type == TrainingView.class) {
+                return new TrainingView(viewModel.training(), viewModel.trainingCommands());
             }
             if (type == SelectionPanel.class) {
                 return new SelectionPanel(viewModel.selection());

@@ -1,5 +1,6 @@
 package dev.topiary.ui;
 
+import java.util.Arrays;
 import javafx.animation.AnimationTimer;
 
 /**
@@ -12,6 +13,7 @@ public final class PulseMonitor {
     private long last;
     private long longestGap;
     private long pulses;
+    private long[] gaps = new long[1024];
 
     public PulseMonitor() {
         this.timer = new AnimationTimer() {
@@ -19,6 +21,10 @@ public final class PulseMonitor {
             public void handle(long now) {
                 if (last != 0) {
                     longestGap = Math.max(longestGap, now - last);
+                    if (pulses - 1 >= gaps.length) {
+                        gaps = Arrays.copyOf(gaps, gaps.length * 2);
+                    }
+                    gaps[(int) (pulses - 1)] = now - last;
                 }
                 last = now;
                 pulses++;
@@ -42,6 +48,21 @@ public final class PulseMonitor {
     /** Returns the longest gap between two pulses in milliseconds. */
     public double longestGapMillis() {
         return longestGap / 1e6;
+    }
+
+    /**
+     * Returns a percentile of the gaps between pulses in milliseconds, such as 99 for the gap that 99% of gaps do
+     * not exceed (nearest rank), or 0 before two pulses. Call after {@link #stop}.
+     */
+    public double gapPercentileMillis(double percentile) {
+        int count = (int) Math.max(0, pulses - 1);
+        if (count == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(gaps, count);
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(percentile / 100 * count);
+        return sorted[Math.min(count, Math.max(1, rank)) - 1] / 1e6;
     }
 
     /** Returns the number of pulses seen. */

@@ -6,6 +6,7 @@ import dev.topiary.export.ExportException;
 import dev.topiary.library.HubException;
 import dev.topiary.library.ModelsConfig;
 import dev.topiary.model.ModelFormatException;
+import dev.topiary.training.TrainingException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -55,6 +56,10 @@ public record UserError(String title, String cause, String fix, String details) 
             return new UserError(title, message, "Check the path and its permissions, or choose another file or "
                     + "folder.", stackTrace(error));
         }
+        if (error instanceof TrainingException) {
+            return new UserError(title, message, "Change the settings named above and start a new run.",
+                    stackTrace(error));
+        }
         if (error instanceof IllegalArgumentException) {
             return new UserError(title, message, "Change the value named above and try again.", stackTrace(error));
         }
@@ -74,7 +79,7 @@ public record UserError(String title, String cause, String fix, String details) 
         return error instanceof ModelFormatException || error instanceof PromptSetException
                 || error instanceof IOException || error instanceof IllegalArgumentException
                 || error instanceof ExportException || error instanceof HubException
-                || error instanceof ModelsConfig.ConfigException;
+                || error instanceof ModelsConfig.ConfigException || error instanceof TrainingException;
     }
 
     private static String stackTrace(Throwable error) {

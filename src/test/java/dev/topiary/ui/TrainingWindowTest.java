@@ -1,0 +1,217 @@
+package dev.topiary.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.SharedModels;
+import dev.topiary.library.HfCache;
+import dev.topiary.library.HubDownloader;
+import dev.topiary.library.ModelLibrary;
+import dev.topiary.training.RunState;
+import dev.topiary.ui.training.ChartPane;
+import dev.topiary.ui.training.ChartedRun;
+import dev.topiary.ui.training.Metric;
+import dev.topiary.ui.training.TrainingKind;
+import dev.topiary.ui.training.TrainingViewModel;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.framework.junit5.Stop;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Drives the Train tab headless with a LoRA run on the real stories260K model. The run is started, paused,
+ * resumed, watched on the charts and while another tab is shown, and cancelled. Then its folder is read back onto
+ * the charts.
+ */
+@ExtendWith(ApplicationExtension.class)
+class TrainingWindowTest {
+
+    /** Generous: the first test in a fresh JVM also starts the PyTorch engine. */
+    private static final long TIMEOUT_SECONDS = 180;
+
+    @TempDir
+    Path temp;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        ModelLibrary library = new ModelLibrary(temp.resolve("models.cfg"), temp.resolve("user"),
+                new HfCache(temp.resolve("hub-cache")));
+        // Port 9 (discard) on the loopback address: nothing in these tests downloads.
+        window = MainWindow.show(stage, UiSettings.inMemory(), library,
+                new HubDownloader(URI.create("http://127.0.0.1:9"), null, new HfCache(temp.resolve("hub-cache"))));
+    }
+
+    @Stop
+    void stop() {
+        window.close();
+    }
+
+    @Test
+    void loraRunChartsPausesAndCancels(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        robot.interact(() -> main.openModel(SharedModels.stories260K()));
+        waitUntil(() -> main.modelProperty().get() != null && !main.busyProperty().get());
+        Path output = temp.resolve("lora-run");
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.kindProperty().set(TrainingKind.LORA);
+            // Far more steps than the test waits for, so the run is still going when it is cancelled.
+            training.stepsProperty().set("100000");
+            training.batchSizeProperty().set("2");
+            training.sequenceLengthProperty().set("32");
+            training.checkpointEveryProperty().set("5");
+            training.evalEveryProperty().set("0");
+            training.outputProperty().set(output.toString());
+        });
+        assertEquals("train-stories.txt", training.dataFileProperty().get().getFileName().toString());
+
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> lossPoints(robot) >= 5);
+        assertEquals(RunState.RUNNING, training.activeStateProperty().get());
+        assertTrue(main.busyProperty().get(), "the run is the window's current job");
+
+        robot.clickOn("#trainPauseButton");
+        waitUntil(() -> training.activeStateProperty().get() == RunState.PAUSED);
+        robot.clickOn("#trainResumeButton");
+        waitUntil(() -> training.activeStateProperty().get() == RunState.RUNNING);
+
+        // The run goes on while another tab is shown: its curves keep growing in the view model.
+        robot.interact(() -> selectTab(robot, "Evaluate"));
+        ChartedRun live = training.runs().get(0);
+        int before = live.curves().size(Metric.TRAIN_LOSS);
+        waitUntil(() -> live.curves().size(Metric.TRAIN_LOSS) >= before + 5);
+        robot.interact(() -> selectTab(robot, "Train"));
+        waitUntil(() -> lossPoints(robot) >= before + 5);
+
+        robot.clickOn("#trainCancelButton");
+        waitUntil(() -> training.activeStateProperty().get() == RunState.CANCELLED && !main.busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        String summary = training.summaryProperty().get();
+        assertTrue(summary.startsWith("Cancelled after "), summary);
+        assertTrue(summary.contains(output.resolve("metrics.jsonl").toString()), summary);
+
+        int steps = lastMetricsStep(output);
+        assertTrue(steps >= before + 5, steps + " steps");
+        assertCheckpointsComplete(output.resolve("checkpoints"), steps);
+
+        // The stopped run read back from its folder: every logged step is on the charts again.
+        robot.interact(() -> main.trainingCommands().loadRun(output));
+        waitUntil(() -> training.runs().size() == 2);
+        ChartedRun loaded = training.runs().get(1);
+        assertEquals("lora-run (2)", loaded.label());
+        assertEquals(steps, loaded.curves().size(Metric.TRAIN_LOSS));
+        assertEquals(live.curves().size(Metric.TRAIN_LOSS), loaded.curves().size(Metric.TRAIN_LOSS));
+    }
+
+    @Test
+    void statusBarCancelStopsRun(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        robot.interact(() -> main.openModel(SharedModels.stories260K()));
+        waitUntil(() -> main.modelProperty().get() != null && !main.busyProperty().get());
+        Path output = temp.resolve("cancelled-from-status-bar");
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.stepsProperty().set("100000");
+            training.batchSizeProperty().set("2");
+            training.sequenceLengthProperty().set("16");
+            training.evalEveryProperty().set("0");
+            training.outputProperty().set(output.toString());
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> lossPoints(robot) >= 3);
+
+        robot.clickOn("#statusCancelButton");
+        waitUntil(() -> training.activeStateProperty().get() == RunState.CANCELLED
+                && training.summaryProperty().get().startsWith("Cancelled after "));
+        waitUntil(() -> !main.busyProperty().get());
+        assertCheckpointsComplete(output.resolve("checkpoints"), lastMetricsStep(output));
+    }
+
+    @Test
+    void invalidSettingsShowAllProblems(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            main.training().stepsProperty().set("many");
+            main.training().outputProperty().set("");
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        String text = dialog.getHeaderText();
+        assertTrue(text.contains("Open a model first"), text);
+        assertTrue(text.contains("Steps must be a whole number of 1 or more; got 'many'"), text);
+        assertTrue(text.contains("The output folder is empty"), text);
+        robot.clickOn(dialog.lookupButton(ButtonType.OK));
+        assertFalse(main.busyProperty().get(), "no job was started");
+        assertTrue(main.training().runs().isEmpty());
+    }
+
+    /** Returns the points of the first run's training-loss curve in the image the chart shows. */
+    private static int lossPoints(FxRobot robot) {
+        return robot.lookup("#trainLossChart").queryAs(ChartPane.class).pointsDrawnProperty().get();
+    }
+
+    private static void selectTab(FxRobot robot, String text) {
+        TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
+        Tab tab = tabs.getTabs().stream().filter(candidate -> candidate.getText().equals(text)).findFirst()
+                .orElseThrow();
+        tabs.getSelectionModel().select(tab);
+    }
+
+    private static int lastMetricsStep(Path output) throws Exception {
+        List<String> rows = Files.readAllLines(output.resolve("metrics.jsonl"), StandardCharsets.UTF_8);
+        return new ObjectMapper().readTree(rows.get(rows.size() - 1)).get("step").asInt();
+    }
+
+    /**
+     * Checks that the checkpoints folder contains only complete checkpoints under their final names, no staging
+     * folder, and that the newest is of the last step.
+     */
+    private static void assertCheckpointsComplete(Path checkpoints, int lastStep) throws Exception {
+        List<Path> entries;
+        try (Stream<Path> listing = Files.list(checkpoints)) {
+            entries = listing.sorted().toList();
+        }
+        assertFalse(entries.isEmpty());
+        for (Path entry : entries) {
+            String name = entry.getFileName().toString();
+            assertTrue(name.matches("step-\\d{6}"), "unexpected entry " + name + " in " + checkpoints);
+            for (String file : List.of("weights.safetensors", "optimizer.safetensors", "state.json")) {
+                assertTrue(Files.size(entry.resolve(file)) > 0, entry.resolve(file) + " is empty or missing");
+            }
+            JsonNode state = new ObjectMapper().readTree(entry.resolve("state.json").toFile());
+            assertEquals(Integer.parseInt(name.substring("step-".length())), state.get("step").asInt(), name);
+        }
+        assertEquals(String.format("step-%06d", lastStep), entries.get(entries.size() - 1).getFileName().toString());
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws TimeoutException {
+        WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, condition);
+    }
+}

@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import javafx.application.Platform;
-import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.concurrent.Task;
 import javafx.concurrent.WorkerStateEvent;
 import javax.imageio.ImageIO;
@@ -46,13 +45,11 @@ import org.slf4j.LoggerFactory;
  * engine thread one at a time. File work (loading a run, writing CSV or PNG) runs on a thread of its own, so it
  * does not wait for a run that may take hours.
  */
-final class TrainingJobs implements TrainingCommands, AutoCloseable {
+final class TrainingJobs extends StageJobs implements TrainingCommands, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
 
-    private final MainViewModel main;
     private final InferenceService inference;
-    private final UiSettings settings;
     private final TrainingViewModel view;
     private final ExecutorService files = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "topiary-training-files");
@@ -61,9 +58,8 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
     });
 
     TrainingJobs(MainViewModel main, InferenceService inference, UiSettings settings, TrainingViewModel view) {
-        this.main = main;
+        super(main, settings);
         this.inference = inference;
-        this.settings = settings;
         this.view = view;
         // Relative to the working directory, which is the checkout under mvn javafx:run.
         Path samples = Path.of("sample-prompts", "train-stories.txt");
@@ -172,21 +168,6 @@ final class TrainingJobs implements TrainingCommands, AutoCloseable {
                 Platform.runLater(() -> main.reportError(title + " failed", e));
             }
         });
-    }
-
-    @Override
-    public ReadOnlyBooleanProperty busyProperty() {
-        return main.busyProperty();
-    }
-
-    @Override
-    public Optional<Path> lastFolder() {
-        return settings.lastFolder();
-    }
-
-    @Override
-    public void rememberFolder(Path folder) {
-        settings.saveLastFolder(folder);
     }
 
     /** Asks an active run to stop after its step, which writes a checkpoint, and stops taking file work. */

@@ -3,10 +3,11 @@ package dev.topiary.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.topiary.ui.WindowDriver.openStories260K;
+import static dev.topiary.ui.WindowDriver.waitUntil;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.topiary.SharedModels;
 import dev.topiary.library.HfCache;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelLibrary;
@@ -21,9 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
@@ -47,9 +45,6 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class TrainingWindowTest {
 
-    /** Generous: the first test in a fresh JVM also starts the PyTorch engine. */
-    private static final long TIMEOUT_SECONDS = 180;
-
     @TempDir
     Path temp;
     private MainWindow window;
@@ -72,8 +67,7 @@ class TrainingWindowTest {
     void loraRunChartsPausesAndCancels(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         TrainingViewModel training = main.training();
-        robot.interact(() -> main.openModel(SharedModels.stories260K()));
-        waitUntil(() -> main.modelProperty().get() != null && !main.busyProperty().get());
+        openStories260K(robot, window);
         Path output = temp.resolve("lora-run");
         robot.interact(() -> {
             selectTab(robot, "Train");
@@ -130,8 +124,7 @@ class TrainingWindowTest {
     void statusBarCancelStopsRun(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         TrainingViewModel training = main.training();
-        robot.interact(() -> main.openModel(SharedModels.stories260K()));
-        waitUntil(() -> main.modelProperty().get() != null && !main.busyProperty().get());
+        openStories260K(robot, window);
         Path output = temp.resolve("cancelled-from-status-bar");
         robot.interact(() -> {
             selectTab(robot, "Train");
@@ -209,9 +202,5 @@ class TrainingWindowTest {
             assertEquals(Integer.parseInt(name.substring("step-".length())), state.get("step").asInt(), name);
         }
         assertEquals(String.format("step-%06d", lastStep), entries.get(entries.size() - 1).getFileName().toString());
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws TimeoutException {
-        WaitForAsyncUtils.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS, condition);
     }
 }

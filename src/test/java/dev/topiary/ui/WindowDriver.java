@@ -19,8 +19,8 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The steps every window test takes: open stories260K, switch tabs, wait for jobs, read labels. */
 final class WindowDriver {
 
-    /** Generous: the first test in a fresh JVM also starts the PyTorch engine, which may unpack its natives. */
-    static final long TIMEOUT_SECONDS = 90;
+    /** Generous: the first test in a fresh JVM starts the PyTorch engine, and the machine may be busy. */
+    static final long TIMEOUT_SECONDS = 180;
 
     private WindowDriver() {}
 

@@ -63,10 +63,15 @@ public final class ComputeThreads {
 
     /** Returns the thread count for work of {@code flops} floating-point operations on the CPU. */
     public static int choose(double flops) {
-        if (FIXED > 0) {
-            return FIXED;
+        return choose(flops, FIXED, MAX_THREADS);
+    }
+
+    /** Returns {@code fixed} when positive, else one thread below {@link #PARALLEL_FLOPS} and all from there. */
+    static int choose(double flops, int fixed, int maxThreads) {
+        if (fixed > 0) {
+            return fixed;
         }
-        return flops < PARALLEL_FLOPS ? 1 : MAX_THREADS;
+        return flops < PARALLEL_FLOPS ? 1 : maxThreads;
     }
 
     /** Sets the thread count for work of {@code flops} FLOPs about to run on {@code device}; GPUs are left alone. */

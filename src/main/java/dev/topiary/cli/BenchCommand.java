@@ -166,14 +166,15 @@ final class BenchCommand implements Callable<Integer> {
             result.put("prefill_fraction_of_matmul", prefillRate * prefillFlops / limits.flopsPerSecond());
             result.put("heatmap_render_ms_30x8192", heatmapRenderMillis());
             if (capturePrompts > 0) {
-                Map<String, Object> capture = CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize);
+                Map<String, Object> capture =
+                        CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize);
                 result.putAll(capture);
                 // Capture runs full forward passes over whole prompts, so it costs what prefill costs per token.
                 long meanPromptTokens = ((Number) capture.get("capture_tokens")).longValue() / capturePrompts;
                 double captureFlops = MachineLimits.forwardFlopsPerToken(model.config(), (int) meanPromptTokens / 2);
                 result.put("capture_flops_per_token_mflop", captureFlops / 1e6);
-                result.put("capture_fraction_of_matmul", ((Number) capture.get("capture_tokens_per_second")).doubleValue()
-                        * captureFlops / limits.flopsPerSecond());
+                double captureRate = ((Number) capture.get("capture_tokens_per_second")).doubleValue();
+                result.put("capture_fraction_of_matmul", captureRate * captureFlops / limits.flopsPerSecond());
                 if (pulse) {
                     result.putAll(PulseBenchmark.run(engine, model, dev.topiary.activations.PromptSet.read(promptFile),
                             capturePrompts, batchSize));

@@ -76,12 +76,13 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keys[layer].get(prefix), values[layer].get(prefix)};
     }
 
-    /** Returns a buffer like {@code step} of at least {@code needed} positions, holding the filled prefix of {@code old}. */
+    /** Returns a buffer like {@code step} of at least {@code needed} positions, holding the filled prefix of old. */
     private NDArray grown(NDArray old, NDArray step, int needed) {
         Shape shape = step.getShape();
         long oldCapacity = old == null ? 0 : old.getShape().get(2);
         long capacity = Math.max(needed, old == null ? initialCapacity : 2 * oldCapacity);
-        NDArray buffer = manager.zeros(new Shape(shape.get(0), shape.get(1), capacity, shape.get(3)), step.getDataType());
+        Shape bufferShape = new Shape(shape.get(0), shape.get(1), capacity, shape.get(3));
+        NDArray buffer = manager.zeros(bufferShape, step.getDataType());
         NDScope.unregister(buffer);
         if (old != null) {
             NDIndex filled = new NDIndex().addAllDim(2).addSliceDim(0, length);

@@ -293,8 +293,8 @@ public final class Transformer {
 
     /**
      * Splits the fused q/k/v output into heads and applies rotary embeddings to queries and keys. Without an
-     * adapter or Qwen3's per-head norms, queries and keys are rotated together in one pass, which saves a third of
-     * the attention's small operations in a decode step.
+     * adapter or Qwen3's per-head norms, queries and keys are rotated together in one pass: 7 operations instead
+     * of 16 per layer.
      *
      * @param qkv [B, T, (H + 2 Hkv) Dh]
      * @return queries [B, T, H, Dh], keys and values [B, T, Hkv, Dh]

@@ -84,8 +84,8 @@ class DecodeParityTest {
                         }
                         return null;
                     }));
-            assertEquals("The KV cache contains a batch of 2 sequences but this step has 1. Use one KV cache per batch.",
-                    error.getMessage());
+            assertEquals("The KV cache contains a batch of 2 sequences but this step has 1. "
+                    + "Use one KV cache per batch.", error.getMessage());
         } finally {
             ModelRuns.close(model);
         }

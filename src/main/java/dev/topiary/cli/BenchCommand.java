@@ -3,8 +3,10 @@ package dev.topiary.cli;
 import ai.djl.ndarray.NDScope;
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
+import dev.topiary.engine.ComputeThreads;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.evaluation.MachineLimits;
+import dev.topiary.evaluation.MemoryPeak;
 import dev.topiary.evaluation.SpeedProbe;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.Checkpoint;
@@ -144,15 +146,22 @@ final class BenchCommand implements Callable<Integer> {
             engine.call(manager -> SpeedProbe.run(model, promptTokens, tokens)); // warm-up
             for (int run = 0; run < runs; run++) {
                 heatmapMs[run] = engine.call(manager -> captureNanos(model, promptTokens)) / 1e6;
+            }
+            MemoryPeak generationMemory = MemoryPeak.start();
+            for (int run = 0; run < runs; run++) {
                 SpeedProbe.Timing timing = engine.call(manager -> SpeedProbe.run(model, promptTokens, tokens));
                 prefillPerSecond[run] = promptTokens.length * 1e9 / timing.prefillNanos();
                 decodePerSecond[run] = tokens * 1e9 / timing.decodeNanos();
             }
+            Map<String, Object> generationPeaks = generationMemory.toMap("generation");
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("model", model.name());
             result.put("device", engine.deviceName());
             result.put("dtype", dev.topiary.engine.ComputeDtype.name(model.dataType()));
             result.put("threads", Runtime.getRuntime().availableProcessors());
+            double decodeFlops = MachineLimits.forwardFlopsPerToken(model.config(), 0);
+            result.put("decode_threads", ComputeThreads.choose(decodeFlops));
+            result.put("prefill_threads", ComputeThreads.choose(decodeFlops * promptTokens.length));
             result.put("prompt_tokens", promptTokens.length);
             result.put("decode_tokens", tokens);
             result.put("runs", runs);
@@ -163,6 +172,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("prefill_tokens_per_second_median", SpeedProbe.median(prefillPerSecond));
             result.put("decode_tokens_per_second_median", SpeedProbe.median(decodePerSecond));
             result.put("decode_ms_per_token_median", 1000.0 / SpeedProbe.median(decodePerSecond));
+            result.putAll(generationPeaks);
             MachineLimits.Limits limits = engine.call(manager -> MachineLimits.measure(manager, 512L << 20, 1024, 5));
             double decodeBytes = MachineLimits.decodeBytesPerToken(model.config(),
                     model.dataType().getNumOfBytes(), promptTokens.length + tokens / 2);
@@ -177,7 +187,15 @@ final class BenchCommand implements Callable<Integer> {
             result.put("prefill_fraction_of_matmul", prefillRate * prefillFlops / limits.flopsPerSecond());
             result.put("heatmap_render_ms_30x8192", heatmapRenderMillis());
             if (capturePrompts > 0) {
-                result.putAll(CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize));
+                Map<String, Object> capture =
+                        CaptureBenchmark.run(engine, model, promptFile, capturePrompts, batchSize);
+                result.putAll(capture);
+                // Capture runs full forward passes over whole prompts, so it costs what prefill costs per token.
+                long meanPromptTokens = ((Number) capture.get("capture_tokens")).longValue() / capturePrompts;
+                double captureFlops = MachineLimits.forwardFlopsPerToken(model.config(), (int) meanPromptTokens / 2);
+                result.put("capture_flops_per_token_mflop", captureFlops / 1e6);
+                double captureRate = ((Number) capture.get("capture_tokens_per_second")).doubleValue();
+                result.put("capture_fraction_of_matmul", captureRate * captureFlops / limits.flopsPerSecond());
             }
             if (pulse) {
                 try (PulseBenchmark fx = PulseBenchmark.start()) {

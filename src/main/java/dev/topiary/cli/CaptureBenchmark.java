@@ -5,17 +5,16 @@ import dev.topiary.activations.CaptureOptions;
 import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.evaluation.MemoryPeak;
 import dev.topiary.model.LanguageModel;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Times activation capture over a prompt set and records the peak Java heap it used. */
+/** Times activation capture over a prompt set and records the peak Java heap and native memory it used. */
 final class CaptureBenchmark {
 
     private CaptureBenchmark() {}
@@ -30,19 +29,16 @@ final class CaptureBenchmark {
         PromptSet prompts = PromptSet.of(source.name() + "-x" + count, texts);
         CaptureOptions options = new CaptureOptions(batchSize, 10, 0f, 512);
 
-        // Warm-up on a few prompts, then a timed run with the heap peak reset just before it.
+        // Warm-up on a few prompts, then a timed run with the memory peaks reset just before it.
         PromptSet warmUp = PromptSet.of("warm-up", texts.subList(0, Math.min(texts.size(), 2 * batchSize)));
         engine.call(manager -> PromptSetCapture.run(model, warmUp, options, (done, total) -> { }, () -> false));
         System.gc();
-        List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
         long heapBefore = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        MemoryPeak memory = MemoryPeak.start();
         long started = System.nanoTime();
         ActivationAnalysis analysis = engine.call(manager ->
                 PromptSetCapture.run(model, prompts, options, (done, total) -> { }, () -> false));
         double seconds = (System.nanoTime() - started) / 1e9;
-        long peakHeap = heapPools.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("capture_prompts", count);
@@ -52,7 +48,7 @@ final class CaptureBenchmark {
         result.put("capture_prompts_per_second", count / seconds);
         result.put("capture_tokens_per_second", analysis.info().tokens() / seconds);
         result.put("capture_heap_before_mb", heapBefore / 1048576.0);
-        result.put("capture_peak_heap_mb", peakHeap / 1048576.0);
+        result.putAll(memory.toMap("capture"));
         return result;
     }
 }

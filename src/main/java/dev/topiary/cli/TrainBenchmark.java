@@ -1,6 +1,7 @@
 package dev.topiary.cli;
 
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.evaluation.MemoryPeak;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.training.TrainingBenchmark;
 import java.util.LinkedHashMap;
@@ -26,13 +27,17 @@ final class TrainBenchmark {
         result.put("train_batch_size", batchSize);
         result.put("train_sequence_length", sequenceLength);
         result.put("train_timed_steps", steps);
+        MemoryPeak distillMemory = MemoryPeak.start();
         try (LanguageModel student = copy.load()) {
             TrainingBenchmark.Speed distill = TrainingBenchmark.distillation(engine, model, student, batchSize,
                     sequenceLength, steps);
             result.put("distill_tokens_per_second", distill.tokensPerSecond());
         }
+        result.putAll(distillMemory.toMap("distill"));
+        MemoryPeak loraMemory = MemoryPeak.start();
         TrainingBenchmark.Speed lora = TrainingBenchmark.lora(engine, model, batchSize, sequenceLength, steps);
         result.put("lora_tokens_per_second", lora.tokensPerSecond());
+        result.putAll(loraMemory.toMap("lora"));
         return result;
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.topiary.engine.ComputeThreads;
 import dev.topiary.model.ModelConfig;
 
 /**
@@ -20,8 +21,12 @@ public final class MachineLimits {
     /** Bandwidth in bytes per second and matmul throughput in FLOP per second, medians of several runs. */
     public record Limits(double bytesPerSecond, double flopsPerSecond) {}
 
-    /** Measures both limits with a sum over {@code arrayBytes} and a square matmul of side {@code matmulSize}. */
+    /**
+     * Measures both limits with a sum over {@code arrayBytes} and a square matmul of side {@code matmulSize}, with
+     * every thread PyTorch would use on an idle machine (see {@link ComputeThreads#useAll}).
+     */
     public static Limits measure(NDManager manager, long arrayBytes, int matmulSize, int runs) {
+        ComputeThreads.useAll();
         double[] bandwidth = new double[runs];
         double[] throughput = new double[runs];
         try (NDScope scope = new NDScope()) {

@@ -28,7 +28,7 @@ public final class SpeedProbe {
             throw new IllegalArgumentException(tokens + " tokens after a " + prompt.length + "-token prompt pass the "
                     + "model's context of " + model.config().maxPositionEmbeddings() + " tokens.");
         }
-        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
+        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers(), prompt.length + tokens)) {
             long started = System.nanoTime();
             int next = step(model, cache, prompt);
             long prefill = System.nanoTime() - started;

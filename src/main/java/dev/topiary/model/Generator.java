@@ -49,7 +49,7 @@ public final class Generator {
         long decodeStarted = 0;
 
         boolean recording = Arrays.stream(SiteKind.values()).anyMatch(recorder::wants);
-        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers())) {
+        try (KvCache cache = new KvCache(model.manager(), model.config().numHiddenLayers(), prompt.length + limit)) {
             int[] input = prompt;
             long started = System.nanoTime();
             while (true) {

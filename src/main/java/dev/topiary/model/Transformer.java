@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import dev.topiary.activations.ActivationRecorder;
 import dev.topiary.activations.ActivationSite;
 import dev.topiary.activations.SiteKind;
+import dev.topiary.engine.ComputeThreads;
 import dev.topiary.engine.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +57,10 @@ public final class Transformer {
     private final NDArray finalNorm; // [D]
     private final LayerWeights[] layers;
     private final RotaryEmbedding rotary;
+    private final long matmulWeights; // weights multiplied per token, for the FLOPs of a forward pass
+    private final NDArray normEpsilon; // 0-d, rms_norm_eps
+    private final NDArray inverseSquareRoot; // 0-d, -0.5
+    private final NDArray attentionScale; // 0-d, query_pre_attn_scalar^-0.5
     private NDArray[] neuronMasks; // per layer [F] of 0 and 1, or null: the ablation preview
     private boolean[] skippedLayers;
     private ProjectionAdapter adapter; // null when no adapter is attached
@@ -73,8 +78,20 @@ public final class Transformer {
             layers[layer] = LayerWeights.read(config, weights, layer);
         }
         this.rotary = new RotaryEmbedding(config, manager, dataType);
+        long embedding = (long) config.vocabSize() * config.hiddenSize();
+        this.matmulWeights = config.parameterCount() - (config.tieWordEmbeddings() ? 0 : embedding);
+        this.normEpsilon = constant((float) config.rmsNormEps());
+        this.inverseSquareRoot = constant(-0.5f);
+        this.attentionScale = constant((float) (1.0 / Math.sqrt(config.queryPreAttnScalar())));
         this.neuronMasks = new NDArray[layers.length];
         this.skippedLayers = new boolean[layers.length];
+    }
+
+    /** Creates a 0-d constant that lives as long as the model; see {@link Scalars} for why it is an array. */
+    private NDArray constant(float value) {
+        NDArray scalar = Scalars.of(manager, value);
+        ai.djl.ndarray.NDScope.unregister(scalar);
+        return scalar;
     }
 
     /**
@@ -138,11 +155,7 @@ public final class Transformer {
         int batch = tokens.length;
         int count = tokens[0].length;
         int start = cache == null ? 0 : cache.length();
-        int heads = config.numAttentionHeads();
-        int kvHeads = config.numKeyValueHeads();
-        int headDim = config.headDim();
-        long qSize = (long) heads * headDim;
-        long kvSize = (long) kvHeads * headDim;
+        ComputeThreads.forWork(manager.getDevice(), 2.0 * matmulWeights * batch * count);
 
         // Token embeddings.
         long[] flatIds = new long[batch * count];
@@ -154,7 +167,7 @@ public final class Transformer {
         NDArray ids = manager.create(flatIds, new Shape(batch, count)); // [B, T]
         NDArray x = embed(ids); // [B, T, D]
 
-        NDArray[] rotaryTables = rotary.tables(start, count); // cos, sin: [T, Dh]
+        NDArray[] rotaryTables = rotary.tables(start, count); // cos, sin: [T, 1, Dh]
         AttentionMasks masks = new AttentionMasks(config, manager, start, count); // [G T, S] per layer type
 
         for (int index = 0; index < layers.length; index++) {
@@ -165,26 +178,18 @@ public final class Transformer {
                 continue;
             }
 
-            // Attention: one matmul for q, k and v, then Qwen3's per-head norms and rotary embeddings on q and k.
+            // Attention: one matmul for q, k and v, then rotary embeddings on q and k.
             NDArray normed = rmsNorm(x, layer.inputNorm()); // [B, T, D]
             NDArray qkv = Linear.linear(normed, layer.qkvWeight(), layer.qkvBias()).singletonOrThrow();
-            NDList split = qkv.split(new long[] {qSize, qSize + kvSize}, 2); // [B, T, (H + 2 Hkv) Dh]
-            NDArray qOut = adapted(index, Projection.Q_PROJ, normed, split.get(0)); // [B, T, H Dh]
-            NDArray kOut = adapted(index, Projection.K_PROJ, normed, split.get(1)); // [B, T, Hkv Dh]
-            NDArray vOut = adapted(index, Projection.V_PROJ, normed, split.get(2)); // [B, T, Hkv Dh]
-            NDArray q = optionalNorm(qOut.reshape(batch, count, heads, headDim), layer.queryNorm())
-                    .transpose(0, 2, 1, 3); // [B, T, H, Dh] -> [B, H, T, Dh]
-            NDArray k = optionalNorm(kOut.reshape(batch, count, kvHeads, headDim), layer.keyNorm())
-                    .transpose(0, 2, 1, 3); // [B, T, Hkv, Dh] -> [B, Hkv, T, Dh]
-            NDArray v = vOut.reshape(batch, count, kvHeads, headDim).transpose(0, 2, 1, 3); // [B, Hkv, T, Dh]
-            q = RotaryEmbedding.rotate(q, rotaryTables);
-            k = RotaryEmbedding.rotate(k, rotaryTables);
+            NDArray[] qkvHeads = queryKeyValueHeads(index, layer, normed, qkv, rotaryTables); // [B, T, N, Dh] each
+            NDArray k = qkvHeads[1].transpose(0, 2, 1, 3); // [B, T, Hkv, Dh] -> [B, Hkv, T, Dh]
+            NDArray v = qkvHeads[2].transpose(0, 2, 1, 3); // [B, T, Hkv, Dh] -> [B, Hkv, T, Dh]
             if (cache != null) {
                 NDArray[] cached = cache.append(index, k, v); // [B, Hkv, S, Dh]
                 k = cached[0];
                 v = cached[1];
             }
-            NDArray context = attend(q, k, v, masks.forLayer(index), batch, count); // [B, T, H Dh]
+            NDArray context = attend(qkvHeads[0], k, v, masks.forLayer(index), batch, count); // [B, T, H Dh]
             NDArray attentionOut = adapted(index, Projection.O_PROJ, context, // [B, T, D]
                     Linear.linear(context, layer.outputWeight(), layer.outputBias()).singletonOrThrow());
 
@@ -299,6 +304,41 @@ public final class Transformer {
     }
 
     /**
+     * Splits the fused q/k/v output into heads and applies rotary embeddings to queries and keys. Without an
+     * adapter or Qwen3's per-head norms, queries and keys are rotated together in one pass: 7 operations instead
+     * of 16 per layer.
+     *
+     * @param qkv [B, T, (H + 2 Hkv) Dh]
+     * @return queries [B, T, H, Dh], keys and values [B, T, Hkv, Dh]
+     */
+    private NDArray[] queryKeyValueHeads(int index, LayerWeights layer, NDArray normed, NDArray qkv,
+            NDArray[] rotaryTables) {
+        Shape shape = qkv.getShape();
+        long batch = shape.get(0);
+        long count = shape.get(1);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int headDim = config.headDim();
+        if (adapter == null && layer.queryNorm() == null) {
+            NDList queryKeyAndValue = qkv.reshape(batch, count, heads + 2L * kvHeads, headDim) // [B, T, H + 2 Hkv, Dh]
+                    .split(new long[] {heads + kvHeads}, 2);
+            NDList queryAndKey = rotary.rotate(queryKeyAndValue.get(0), rotaryTables) // [B, T, H + Hkv, Dh]
+                    .split(new long[] {heads}, 2);
+            return new NDArray[] {queryAndKey.get(0), queryAndKey.get(1), queryKeyAndValue.get(1)};
+        }
+        long qSize = (long) heads * headDim;
+        long kvSize = (long) kvHeads * headDim;
+        NDList split = qkv.split(new long[] {qSize, qSize + kvSize}, 2); // [B, T, (H + 2 Hkv) Dh]
+        NDArray qOut = adapted(index, Projection.Q_PROJ, normed, split.get(0)); // [B, T, H Dh]
+        NDArray kOut = adapted(index, Projection.K_PROJ, normed, split.get(1)); // [B, T, Hkv Dh]
+        NDArray vOut = adapted(index, Projection.V_PROJ, normed, split.get(2)); // [B, T, Hkv Dh]
+        NDArray q = optionalNorm(qOut.reshape(batch, count, heads, headDim), layer.queryNorm()); // [B, T, H, Dh]
+        NDArray k = optionalNorm(kOut.reshape(batch, count, kvHeads, headDim), layer.keyNorm()); // [B, T, Hkv, Dh]
+        return new NDArray[] {rotary.rotate(q, rotaryTables), rotary.rotate(k, rotaryTables),
+                vOut.reshape(batch, count, kvHeads, headDim)};
+    }
+
+    /**
      * Reports a skipped layer as an identity: zero attention output and neurons, and the residual stream passed
      * on unchanged, so recorders see every layer.
      */
@@ -355,7 +395,7 @@ public final class Transformer {
         int lastAxis = x.getShape().dimension() - 1;
         NDArray wide = toFloat32(x);
         NDArray meanSquare = wide.square().mean(new int[] {lastAxis}, true); // [..., 1]
-        NDArray normalised = wide.mul(meanSquare.add((float) config.rmsNormEps()).pow(Scalars.of(manager, -0.5f)));
+        NDArray normalised = wide.mul(meanSquare.add(normEpsilon).pow(inverseSquareRoot));
         return (wide == x ? normalised : normalised.toType(dataType, false)).mul(weight);
     }
 
@@ -391,7 +431,7 @@ public final class Transformer {
      * Scaled dot-product attention with grouped key/value heads. Scores are scaled by
      * {@code query_pre_attn_scalar^-0.5} (Dh except in Gemma 2), then soft-capped, then masked.
      *
-     * @param q [B, H, T, Dh]
+     * @param q [B, T, H, Dh]
      * @param k [B, Hkv, S, Dh]
      * @param v [B, Hkv, S, Dh]
      * @param mask [G T, S] additive mask, or null when no key is masked
@@ -403,9 +443,13 @@ public final class Transformer {
         int groups = heads / kvHeads;
         int headDim = config.headDim();
 
-        // The G query heads of one key/value head are adjacent, so they fold into the token axis.
-        NDArray grouped = q.mul(Scalars.of(manager, (float) (1.0 / Math.sqrt(config.queryPreAttnScalar()))))
-                .reshape(batch, kvHeads, (long) groups * count, headDim); // [B, H, T, Dh] -> [B, Hkv, G T, Dh]
+        // The G query heads of one key/value head are adjacent, so they fold into the token axis. With one token,
+        // [B, 1, H, Dh] already has the layout of [B, H, 1, Dh], so no transpose is needed.
+        NDArray scaled = q.mul(attentionScale);
+        NDArray grouped = count == 1
+                ? scaled.reshape(batch, kvHeads, groups, headDim) // [B, 1, H, Dh] -> [B, Hkv, G, Dh]
+                : scaled.transpose(0, 2, 1, 3) // [B, T, H, Dh] -> [B, H, T, Dh]
+                        .reshape(batch, kvHeads, (long) groups * count, headDim); // -> [B, Hkv, G T, Dh]
         // Scores are masked and normalised in float32, where the mask's large negative value is finite.
         NDArray scores = toFloat32(grouped.matMul(k.transpose(0, 1, 3, 2))); // [B, Hkv, G T, S]
         scores = softcap(scores, config.attnLogitSoftcapping());
@@ -413,6 +457,9 @@ public final class Transformer {
             scores = scores.add(mask);
         }
         NDArray context = scores.softmax(3).toType(dataType, false).matMul(v); // [B, Hkv, G T, Dh]
+        if (count == 1) {
+            return context.reshape(batch, 1, (long) heads * headDim); // [B, Hkv, G, Dh] -> [B, 1, H Dh]
+        }
         return context.reshape(batch, heads, count, headDim) // -> [B, H, T, Dh]
                 .transpose(0, 2, 1, 3) // -> [B, T, H, Dh]
                 .reshape(batch, count, (long) heads * headDim); // -> [B, T, H Dh]

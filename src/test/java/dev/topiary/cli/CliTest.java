@@ -75,6 +75,29 @@ class CliTest {
     }
 
     @Test
+    void benchJsonHasLimitsFractionsAndMemory() throws Exception {
+        Result result = run("bench", "--model", SharedModels.stories260K().toString(), "--runs", "1", "--tokens", "4",
+                "--capture-prompts", "4", "--batch-size", "2", "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode bench = JSON.readTree(result.out());
+        for (String field : new String[] {"limit_memory_bandwidth_gb_per_second", "limit_matmul_gflops",
+                "decode_fraction_of_bandwidth", "prefill_fraction_of_matmul", "capture_fraction_of_matmul",
+                "generation_peak_heap_mb", "capture_peak_heap_mb"}) {
+            assertTrue(bench.has(field), "missing " + field + " in " + bench);
+            assertTrue(bench.get(field).asDouble() > 0, field + " is not positive: " + bench.get(field));
+        }
+        for (String prefix : new String[] {"generation", "capture"}) {
+            assertTrue(bench.get(prefix + "_peak_rss_mb").asDouble() > 0, prefix + " resident peak");
+            assertTrue(bench.get(prefix + "_peak_native_mb").asDouble() >= 0, prefix + " native peak");
+            assertTrue(bench.get(prefix + "_added_native_mb").asDouble() >= 0, prefix + " added native");
+        }
+        // The test JVM fixes one PyTorch thread through ai.djl.pytorch.num_threads.
+        assertEquals(1, bench.get("decode_threads").asInt());
+        assertEquals(1, bench.get("prefill_threads").asInt());
+    }
+
+    @Test
     void generateJsonHasTokenIdsAndText() throws Exception {
         Result result = run("generate", "--model", SharedModels.stories260K().toString(), "--prompt",
                 "Once upon a time", "--max-tokens", "20", "--temperature", "0", "--json");

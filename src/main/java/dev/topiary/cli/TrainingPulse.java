@@ -108,6 +108,7 @@ final class TrainingPulse {
         result.put("pulse_train_count", monitor.pulses());
         result.put("pulse_train_longest_gap_ms", monitor.longestGapMillis());
         result.put("pulse_train_gap_p99_ms", monitor.gapPercentileMillis(99));
+        result.put("pulse_train_longest_gap_at_s", monitor.longestGapStartSeconds());
         return result;
     }
 

@@ -10,8 +10,10 @@ import javafx.animation.AnimationTimer;
 public final class PulseMonitor {
 
     private final AnimationTimer timer;
+    private long first;
     private long last;
     private long longestGap;
+    private long longestGapEnd;
     private long pulses;
     private long[] gaps = new long[1024];
 
@@ -19,8 +21,13 @@ public final class PulseMonitor {
         this.timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
-                if (last != 0) {
-                    longestGap = Math.max(longestGap, now - last);
+                if (last == 0) {
+                    first = now;
+                } else {
+                    if (now - last > longestGap) {
+                        longestGap = now - last;
+                        longestGapEnd = now;
+                    }
                     if (pulses - 1 >= gaps.length) {
                         gaps = Arrays.copyOf(gaps, gaps.length * 2);
                     }
@@ -36,6 +43,7 @@ public final class PulseMonitor {
     public void start() {
         last = 0;
         longestGap = 0;
+        longestGapEnd = 0;
         pulses = 0;
         timer.start();
     }
@@ -63,6 +71,11 @@ public final class PulseMonitor {
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(percentile / 100 * count);
         return sorted[Math.min(count, Math.max(1, rank)) - 1] / 1e6;
+    }
+
+    /** Returns when the longest gap began, in seconds after the first pulse, so a one-off stall can be told apart. */
+    public double longestGapStartSeconds() {
+        return longestGapEnd == 0 ? 0 : (longestGapEnd - longestGap - first) / 1e9;
     }
 
     /** Returns the number of pulses seen. */

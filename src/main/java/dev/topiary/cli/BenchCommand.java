@@ -60,7 +60,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Prompt file for the capture figures (default: ${DEFAULT-VALUE}).")
     Path promptFile;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Capture batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInteger.class,
+            description = "Capture batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--pulse", description = "Also measure the longest JavaFX pulse gap during a capture of "
@@ -92,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
             + "(against a second copy of the model) and of LoRA (rank 8 on q_proj and v_proj).")
     boolean train;
 
-    @Option(names = "--train-batch-size", defaultValue = "8",
+    @Option(names = "--train-batch-size", defaultValue = "8", converter = PositiveInteger.class,
             description = "Sequences per training step with --train (default: ${DEFAULT-VALUE}).")
     int trainBatchSize;
 

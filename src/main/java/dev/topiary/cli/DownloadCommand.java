@@ -4,6 +4,7 @@ import dev.topiary.library.HubDownloader;
 import dev.topiary.library.MemoryEstimate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,14 +31,16 @@ final class DownloadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         HubDownloader downloader = HubDownloader.fromEnvironment(System.getenv());
-        Path snapshot = downloader.download(repoId, revision, (file, done, total, speed) -> {
-            String amount = MemoryEstimate.format(done) + (total >= 0 ? " / " + MemoryEstimate.format(total) : "");
-            int percent = total > 0 ? (int) (100 * done / total) : 0;
-            String bar = "#".repeat(percent / 5) + ".".repeat(20 - percent / 5);
-            err.printf("\r%-28s [%s] %3d%% %s  %s/s   ", file, bar, percent, amount, MemoryEstimate.format((long) speed));
-            err.flush();
-        });
-        err.println();
+        Path snapshot;
+        try (ProgressLine progress = new ProgressLine(err)) {
+            snapshot = downloader.download(repoId, revision, (file, done, total, speed) -> {
+                String amount = MemoryEstimate.format(done) + (total >= 0 ? " / " + MemoryEstimate.format(total) : "");
+                int percent = total > 0 ? (int) (100 * done / total) : 0;
+                String bar = "#".repeat(percent / 10) + ".".repeat(10 - percent / 10);
+                progress.draw(String.format(Locale.ROOT, "%-24s [%s] %3d%% %s %s/s", file, bar, percent, amount,
+                        MemoryEstimate.format((long) speed)));
+            });
+        }
         spec.commandLine().getOut().println(snapshot);
         return 0;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.topiary.SharedModels;
+import dev.topiary.engine.ComputeDtype;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -64,6 +65,25 @@ class CliTest {
         assertEquals(2, result.code(), result.out());
         assertTrue(result.err().contains("Invalid value for option '--dtype': 'float8' is not a dtype."), result.err());
         assertTrue(result.err().contains("auto, float32 (f32), float16 (f16, half) or bfloat16 (bf16)"), result.err());
+    }
+
+    @Test
+    void invalidOptionValueIsOneLine() {
+        Result result = run("info", "--model", SharedModels.stories260K().toString(), "--dtype", "float64");
+
+        assertEquals(2, result.code(), result.out());
+        assertEquals(1, result.err().strip().lines().count(), result.err());
+        assertTrue(result.err().contains(ComputeDtype.VALID_VALUES), result.err());
+    }
+
+    @Test
+    void zeroBatchSizeNamesOption(@TempDir Path temp) {
+        Result result = run("activations", "--model", SharedModels.stories260K().toString(), "--prompts",
+                "sample-prompts/stories.txt", "--out", temp.resolve("a").toString(), "--batch-size", "0");
+
+        assertEquals(2, result.code(), result.out());
+        assertTrue(result.err().contains("'--batch-size': must be at least 1, got 0."), result.err());
+        assertEquals(1, result.err().strip().lines().count(), result.err());
     }
 
     @Test
@@ -199,6 +219,33 @@ class CliTest {
 
         assertEquals(2, result.code());
         assertTrue(result.err().contains(prompts + ": line 1"), result.err());
+    }
+
+    @Test
+    void nonEmptyOutputFailsBeforeSlowWork(@TempDir Path temp) throws Exception {
+        String model = SharedModels.stories260K().toString();
+        Path occupied = Files.createDirectories(temp.resolve("occupied"));
+        Files.writeString(occupied.resolve("keep.txt"), "mine");
+        Path broken = Files.createDirectories(temp.resolve("broken"));
+        Files.writeString(broken.resolve("config.json"), "{");
+
+        Result activations = run("activations", "--model", model, "--prompts", "sample-prompts/stories.txt",
+                "--out", occupied.toString());
+        // A calibration file that does not exist fails when it is read, so the out check must come first.
+        Result prune = run("prune", "--model", model, "--out", occupied.toString(), "--method", "activation",
+                "--mlp-percent", "25", "--calibration", temp.resolve("missing.txt").toString());
+        Result eval = run("eval", "--model", model, "--model", broken.toString(), "--data",
+                "sample-prompts/stories.txt");
+
+        assertEquals(2, activations.code(), activations.err());
+        assertTrue(activations.err().contains("is not empty"), activations.err());
+        assertFalse(activations.err().contains("captured"), "no capture ran: " + activations.err());
+        assertEquals(2, prune.code(), prune.err());
+        assertTrue(prune.err().contains("is not empty"), prune.err());
+        assertEquals(2, eval.code(), eval.err());
+        assertTrue(eval.err().contains(broken.toString()), eval.err());
+        assertFalse(eval.err().contains("scored"), "no model was scored: " + eval.err());
+        assertEquals("mine", Files.readString(occupied.resolve("keep.txt")));
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr, under 80 columns,, redrawn at most ten times a second, with each evaluation on a line of its own.
+ * A one-line progress bar on stderr, under 80 columns and redrawn at most ten times a second, with each evaluation
+ * on a line of its own.
  */
 final class TrainingProgress implements TrainingListener {
 

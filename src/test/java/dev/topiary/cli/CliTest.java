@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +116,16 @@ class CliTest {
         // The test JVM fixes one PyTorch thread through ai.djl.pytorch.num_threads.
         assertEquals(1, bench.get("decode_threads").asInt());
         assertEquals(1, bench.get("prefill_threads").asInt());
+        assertTrue(bench.get("limit_measurement_disturbed").isBoolean(), bench.toString());
+    }
+
+    @Test
+    void benchFlagsFractionAboveOne() {
+        Map<String, Object> idle = Map.of("decode_fraction_of_bandwidth", 0.4, "prefill_fraction_of_matmul", 0.9);
+        Map<String, Object> busy = Map.of("decode_fraction_of_bandwidth", 0.4, "prefill_fraction_of_matmul", 1.3);
+
+        assertFalse(BenchCommand.limitsDisturbed(idle));
+        assertTrue(BenchCommand.limitsDisturbed(busy));
     }
 
     @Test

@@ -4,7 +4,9 @@ import dev.topiary.library.HubDownloader;
 import dev.topiary.library.MemoryEstimate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +26,10 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--revision", defaultValue = "main", description = "Branch, tag or commit (default: ${DEFAULT-VALUE}).")
     String revision;
 
+    @Option(names = "--json",
+            description = "Print one JSON object with the repo, the revision and the snapshot folder.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -41,7 +47,15 @@ final class DownloadCommand implements Callable<Integer> {
                         MemoryEstimate.format((long) speed)));
             });
         }
-        spec.commandLine().getOut().println(snapshot);
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("repo", repoId);
+            result.put("revision", revision);
+            result.put("snapshot", snapshot.toString());
+            spec.commandLine().getOut().println(Json.write(result));
+        } else {
+            spec.commandLine().getOut().println(snapshot);
+        }
         return 0;
     }
 }

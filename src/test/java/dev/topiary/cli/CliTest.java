@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The topiary commands end to end on the real stories260K model, through the same entry point as the script. */
@@ -155,6 +156,28 @@ class CliTest {
         Result fromFolder = run(concat(new String[] {"generate", "--model", folder.toString()}, common));
         assertEquals(JSON.readTree(fromFile.out()).get("generated_tokens"),
                 JSON.readTree(fromFolder.out()).get("generated_tokens"));
+    }
+
+    @Test
+    void convertJsonListsWrittenFiles(@TempDir Path temp) throws Exception {
+        Path folder = temp.resolve("hf");
+        Result result = run("convert", "--model", SharedModels.stories260K().toString(), "--out", folder.toString(),
+                "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode written = JSON.readTree(result.out());
+        assertEquals(folder.toAbsolutePath().normalize().toString(), written.get("out").asText());
+        assertTrue(written.get("files").toString().contains("\"model.safetensors\""), written.toString());
+    }
+
+    @Test
+    void everyCommandTakesJson() {
+        CommandLine root = new CommandLine(new TopiaryCommand());
+
+        for (Map.Entry<String, CommandLine> command : root.getSubcommands().entrySet()) {
+            assertTrue(command.getValue().getCommandSpec().findOption("--json") != null,
+                    command.getKey() + " has no --json");
+        }
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
  */
 final class ProgressLine implements AutoCloseable {
 
-    /** Longest line drawn, so that it fits an 80-column terminal without wrapping. */
+    /** Maximum columns of a drawn line, so that it fits an 80-column terminal without wrapping. */
     static final int MAX_COLUMNS = 79;
 
     private final PrintWriter err;

@@ -30,7 +30,7 @@ public final class StagingFolder {
     }
 
     /**
-     * Checks that {@code target} is absent or an empty folder and that no file stands in the way of creating it,
+     * Checks that {@code target} is absent or an empty folder and that no file on its path blocks creating it,
      * without creating anything. Commands call it before slow work whose result goes to {@code target}.
      */
     public static void checkTarget(Path target) throws IOException {

@@ -12,13 +12,13 @@ public record CaptureOptions(int batchSize, int topK, float threshold, int maxTo
 
     public CaptureOptions {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new IllegalArgumentException("The batch size must be at least 1, got " + batchSize + ".");
         }
         if (topK < 1) {
-            throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+            throw new IllegalArgumentException("The top-k must be at least 1, got " + topK + ".");
         }
         if (maxTokens < 1) {
-            throw new IllegalArgumentException("max tokens must be at least 1, got " + maxTokens);
+            throw new IllegalArgumentException("The max tokens per prompt must be at least 1, got " + maxTokens + ".");
         }
     }
 

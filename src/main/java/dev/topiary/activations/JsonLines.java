@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,19 @@ public final class JsonLines {
 
     private JsonLines() {}
 
-    /** Reads a UTF-8 text file into lines. */
+    /** The byte order mark some editors write at the start of a UTF-8 file; it is not part of the text. */
+    public static final char BYTE_ORDER_MARK = '\uFEFF';
+
+    /** Reads a UTF-8 text file into lines, without a leading byte order mark. */
     public static List<String> readLines(Path file) throws PromptSetException {
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (!lines.isEmpty()) {
+                lines.set(0, stripByteOrderMark(lines.get(0)));
+            }
+            return lines;
+        } catch (NoSuchFileException e) {
+            throw new PromptSetException(file, "does not exist. Check the path.", e);
         } catch (MalformedInputException e) {
             throw new PromptSetException(file, "is not UTF-8 text. Save it as UTF-8.", e);
         } catch (IOException e) {
@@ -55,6 +65,11 @@ public final class JsonLines {
             }
         }
         return parsed;
+    }
+
+    /** Returns the text without a byte order mark at its start. */
+    public static String stripByteOrderMark(String text) {
+        return !text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK ? text.substring(1) : text;
     }
 
     /** Returns the name of a file without its extension. */

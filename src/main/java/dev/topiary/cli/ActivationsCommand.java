@@ -6,6 +6,7 @@ import dev.topiary.activations.NeuronMetric;
 import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetCapture;
 import dev.topiary.engine.TensorEngine;
+import dev.topiary.export.StagingFolder;
 import dev.topiary.model.LanguageModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ final class ActivationsCommand implements Callable<Integer> {
             description = "The folder to create for the results; it must not exist or must be empty.")
     Path out;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Prompts per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInteger.class,
+            description = "Prompts per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--top-k", defaultValue = "10",
@@ -64,17 +66,17 @@ final class ActivationsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PromptSet set = PromptSet.read(prompts);
+        // Checked before the capture, which can take minutes; save() checks again when it writes.
+        StagingFolder.checkTarget(out.toAbsolutePath().normalize());
         CaptureOptions options = new CaptureOptions(batchSize, topK, threshold, maxTokens);
         TensorEngine engine = compute.engine(modelOptions.resolved());
         PrintWriter err = spec.commandLine().getErr();
         ActivationAnalysis analysis;
         try (LanguageModel model = LanguageModel.load(engine, modelOptions.path(), modelOptions.tokenizer(),
-                compute.dtype(modelOptions.resolved()))) {
-            analysis = engine.call(manager -> PromptSetCapture.run(model, set, options, (done, total) -> {
-                err.printf("\rcaptured %d/%d prompts", done, total);
-                err.flush();
-            }, () -> false));
-            err.println();
+                compute.dtype(modelOptions.resolved()));
+                ProgressLine progress = new ProgressLine(err)) {
+            analysis = engine.call(manager -> PromptSetCapture.run(model, set, options,
+                    (done, total) -> progress.draw("captured " + done + "/" + total + " prompts"), () -> false));
         }
         Path folder = analysis.save(out);
         print(analysis, folder);

@@ -15,9 +15,11 @@ import dev.topiary.model.SyntheticCheckpoint;
 import dev.topiary.ui.activations.HeatmapMatrix;
 import dev.topiary.ui.activations.HeatmapPixels;
 import dev.topiary.ui.activations.ValueScale;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Prompt file for the capture figures (default: ${DEFAULT-VALUE}).")
     Path promptFile;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Capture batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInteger.class,
+            description = "Capture batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--pulse", description = "Also measure the longest JavaFX pulse gap during a capture of "
@@ -92,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
             + "(against a second copy of the model) and of LoRA (rank 8 on q_proj and v_proj).")
     boolean train;
 
-    @Option(names = "--train-batch-size", defaultValue = "8",
+    @Option(names = "--train-batch-size", defaultValue = "8", converter = PositiveInteger.class,
             description = "Sequences per training step with --train (default: ${DEFAULT-VALUE}).")
     int trainBatchSize;
 
@@ -103,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--train-steps", defaultValue = "5",
             description = "Timed training steps after one warm-up, per kind, with --train (default: ${DEFAULT-VALUE}).")
     int trainSteps;
+
+    /** The result key that is true when a fraction of a measured limit is above 1.0. */
+    static final String LIMITS_DISTURBED = "limit_measurement_disturbed";
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -211,6 +217,7 @@ final class BenchCommand implements Callable<Integer> {
                 result.putAll(TrainBenchmark.run(engine, model, () -> loadModel(engine), trainBatchSize,
                         trainSequenceLength, trainSteps));
             }
+            result.put(LIMITS_DISTURBED, limitsDisturbed(result));
             print(result);
         }
         return 0;
@@ -264,12 +271,28 @@ final class BenchCommand implements Callable<Integer> {
         return System.nanoTime() - started;
     }
 
+    /**
+     * Returns whether a measured rate exceeds the limit it is compared with. A fraction above 1.0 cannot be real, so
+     * the limit was measured low, typically because other work shared the machine while it was measured.
+     */
+    static boolean limitsDisturbed(Map<String, Object> result) {
+        return result.entrySet().stream()
+                .anyMatch(entry -> entry.getKey().contains("_fraction_of_") && entry.getValue() instanceof Number number
+                        && number.doubleValue() > 1.0);
+    }
+
     private void print(Map<String, Object> result) {
+        PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            spec.commandLine().getOut().println(Json.write(result));
-        } else {
-            result.forEach((key, value) -> spec.commandLine().getOut().printf("%-34s %s%n", key,
-                    value instanceof Double d ? String.format("%.3f", d) : value));
+            out.println(Json.write(result));
+            return;
+        }
+        int keyWidth = result.keySet().stream().mapToInt(String::length).max().orElse(0);
+        result.forEach((key, value) -> out.printf("%-" + keyWidth + "s %s%n", key,
+                value instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : value));
+        if (Boolean.TRUE.equals(result.get(LIMITS_DISTURBED))) {
+            out.println("note: a *_fraction_of_* value is above 1.0, so the limit it divides by was measured too low, "
+                    + "probably while other work was running. Rerun bench on an idle machine for usable fractions.");
         }
     }
 }

@@ -17,7 +17,8 @@ final class ComputeOptions {
     @Option(names = "--dtype", paramLabel = "DTYPE", converter = DtypeConverter.class,
             description = "The dtype the model's weights and activations are held in: auto (float16 on a GPU, "
                     + "float32 on the CPU), float32 or float16. bfloat16 is computed as float16, because DJL's "
-                    + "PyTorch engine cannot hold bfloat16 arrays. Training needs float32.")
+                    + "PyTorch engine cannot hold bfloat16 arrays. The model a run trains (the distill "
+                    + "student, the lora base) always loads in float32; on distill, --dtype sets the teacher's dtype.")
     ComputeDtype dtype;
 
     @Option(names = "--device", paramLabel = "DEVICE",

@@ -3,8 +3,13 @@ package dev.topiary.cli;
 import dev.topiary.export.HfFolderWriter;
 import dev.topiary.model.Checkpoint;
 import dev.topiary.model.ModelLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +29,9 @@ final class ConvertCommand implements Callable<Integer> {
             description = "The folder to create; it must not exist or must be empty.")
     Path out;
 
+    @Option(names = "--json", description = "Print one JSON object with the folder and the files written in it.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -31,7 +39,18 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Checkpoint checkpoint = ModelLoader.open(modelOptions.path(), modelOptions.tokenizer())) {
             Path written = HfFolderWriter.write(checkpoint, out);
-            spec.commandLine().getOut().println("Wrote " + written);
+            if (!json) {
+                spec.commandLine().getOut().println("Wrote " + written);
+                return 0;
+            }
+            List<String> files;
+            try (Stream<Path> entries = Files.list(written)) {
+                files = entries.map(path -> path.getFileName().toString()).sorted().toList();
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("out", written.toString());
+            result.put("files", files);
+            spec.commandLine().getOut().println(Json.write(result));
             return 0;
         }
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = "Train every weight of --student to match --teacher's next-token distributions on --data "
                 + "(knowledge distillation), then write the student as a Hugging Face folder in --out/model. --out "
-                + "also gets run.json, metrics.jsonl and checkpoints/, from which --resume continues.")
+                + "also gets run.json, metrics.jsonl and checkpoints/, from which --resume continues. --dtype sets "
+                + "the teacher's dtype; the student always trains in float32.")
 final class DistillCommand implements Callable<Integer> {
 
     @Option(names = "--teacher", paramLabel = "MODEL",
@@ -74,7 +75,7 @@ final class DistillCommand implements Callable<Integer> {
 
         try (LanguageModel teacherModel = TrainingCommands.loadFrozen(compute, teacherName, run.tokenizer);
                 LanguageModel studentModel = TrainingCommands.loadTrained(compute, studentName, run.tokenizer,
-                        false)) {
+                        "student")) {
             TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, studentModel.tokenizer(), studentModel.config(),
                     config.sequenceLength(), config.heldOutFraction());

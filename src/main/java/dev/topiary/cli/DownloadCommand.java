@@ -4,6 +4,9 @@ import dev.topiary.library.HubDownloader;
 import dev.topiary.library.MemoryEstimate;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +26,10 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = "--revision", defaultValue = "main", description = "Branch, tag or commit (default: ${DEFAULT-VALUE}).")
     String revision;
 
+    @Option(names = "--json",
+            description = "Print one JSON object with the repo, the revision and the snapshot folder.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -30,15 +37,25 @@ final class DownloadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         HubDownloader downloader = HubDownloader.fromEnvironment(System.getenv());
-        Path snapshot = downloader.download(repoId, revision, (file, done, total, speed) -> {
-            String amount = MemoryEstimate.format(done) + (total >= 0 ? " / " + MemoryEstimate.format(total) : "");
-            int percent = total > 0 ? (int) (100 * done / total) : 0;
-            String bar = "#".repeat(percent / 5) + ".".repeat(20 - percent / 5);
-            err.printf("\r%-28s [%s] %3d%% %s  %s/s   ", file, bar, percent, amount, MemoryEstimate.format((long) speed));
-            err.flush();
-        });
-        err.println();
-        spec.commandLine().getOut().println(snapshot);
+        Path snapshot;
+        try (ProgressLine progress = new ProgressLine(err)) {
+            snapshot = downloader.download(repoId, revision, (file, done, total, speed) -> {
+                String amount = MemoryEstimate.format(done) + (total >= 0 ? " / " + MemoryEstimate.format(total) : "");
+                int percent = total > 0 ? (int) (100 * done / total) : 0;
+                String bar = "#".repeat(percent / 10) + ".".repeat(10 - percent / 10);
+                progress.draw(String.format(Locale.ROOT, "%-24s [%s] %3d%% %s %s/s", file, bar, percent, amount,
+                        MemoryEstimate.format((long) speed)));
+            });
+        }
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("repo", repoId);
+            result.put("revision", revision);
+            result.put("snapshot", snapshot.toString());
+            spec.commandLine().getOut().println(Json.write(result));
+        } else {
+            spec.commandLine().getOut().println(snapshot);
+        }
         return 0;
     }
 }

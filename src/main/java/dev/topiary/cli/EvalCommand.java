@@ -10,7 +10,9 @@ import dev.topiary.evaluation.SpeedProbe;
 import dev.topiary.evaluation.TextMetrics;
 import dev.topiary.evaluation.TextScorer;
 import dev.topiary.library.ModelLibrary;
+import dev.topiary.model.Checkpoint;
 import dev.topiary.model.LanguageModel;
+import dev.topiary.model.ModelLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +60,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--stride", defaultValue = "0", description = "Stride between windows (default: half the window).")
     int stride;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInteger.class,
+            description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--speed-tokens", defaultValue = "32",
@@ -83,6 +86,12 @@ final class EvalCommand implements Callable<Integer> {
             choiceTasks.add(ChoiceTask.read(task));
         }
         ModelLibrary library = ModelLibrary.fromEnvironment(System.getenv());
+        for (String name : models) {
+            check(library, name, true);
+        }
+        if (reference != null) {
+            check(library, reference, false);
+        }
         TensorEngine engine = compute.engine(library.resolve(reference != null ? reference : models.get(0)));
         List<Map<String, Object>> rows = new ArrayList<>();
         LanguageModel referenceModel = reference == null ? null : load(engine, library, reference);
@@ -102,6 +111,21 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Opens a model's config and tokenizer without loading its weights, so that a broken model is reported before
+     * any other model is scored. The reference needs no tokenizer, because it scores the evaluated model's tokens.
+     */
+    private void check(ModelLibrary library, String name, boolean needsTokenizer) throws Exception {
+        ModelLibrary.Resolved resolved = library.resolve(name);
+        try (Checkpoint checkpoint = ModelLoader.open(resolved.path(),
+                tokenizer != null ? tokenizer : resolved.tokenizer())) {
+            if (needsTokenizer && checkpoint.tokenizer() == null) {
+                throw new IllegalArgumentException("Model '" + name + "' (" + resolved.path() + ") has no tokenizer, "
+                        + "so the texts cannot be encoded. Give a model with a tokenizer.");
+            }
+        }
+    }
+
     private LanguageModel load(TensorEngine engine, ModelLibrary library, String name) throws Exception {
         ModelLibrary.Resolved resolved = library.resolve(name);
         compute.engine(resolved);
@@ -115,12 +139,12 @@ final class EvalCommand implements Callable<Integer> {
         int usedWindow = window > 0 ? window : context;
         int usedStride = stride > 0 ? stride : Math.max(1, usedWindow / 2);
         PrintWriter err = spec.commandLine().getErr();
-        TextMetrics metrics = engine.call(manager -> TextScorer.score(model, referenceModel, texts, usedWindow,
-                usedStride, batchSize, (done, total) -> {
-                    err.printf("\r%s: scored %d/%d windows", model.name(), done, total);
-                    err.flush();
-                }, () -> false));
-        err.println();
+        TextMetrics metrics;
+        try (ProgressLine progress = new ProgressLine(err)) {
+            metrics = engine.call(manager -> TextScorer.score(model, referenceModel, texts, usedWindow, usedStride,
+                    batchSize, (done, total) -> progress.draw(model.name() + ": scored " + done + "/" + total
+                            + " windows"), () -> false));
+        }
 
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("model", model.name());

@@ -1,5 +1,6 @@
 package dev.topiary.cli;
 
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.Projection;
@@ -74,7 +75,12 @@ final class LoraCommand implements Callable<Integer> {
         LoraConfig lora = lora(stored == null ? LoraConfig.defaults() : stored.lora());
         boolean mergeModel = merge != null ? merge : stored != null && stored.models().path("merge").asBoolean();
 
-        try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, run.tokenizer, true)) {
+        if (compute.dtype == ComputeDtype.FLOAT16) {
+            throw new IllegalArgumentException("--dtype float16 does not apply to lora: the base model trains in "
+                    + "float32 only, and lora always loads it so. Leave out --dtype.");
+        }
+        try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, run.tokenizer,
+                "LoRA base model")) {
             TensorEngine engine = TensorEngine.get();
             TrainingData trainingData = TrainingData.read(dataFile, baseModel.tokenizer(), baseModel.config(),
                     config.sequenceLength(), config.heldOutFraction());

@@ -25,6 +25,7 @@ public final class Main {
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler(new ErrorHandler())
+                .setParameterExceptionHandler(new ErrorHandler.Parameters())
                 .execute(args);
         out.flush();
         err.flush();

@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code topiary models}: the models of models.cfg, the Hugging Face cache and the recent list. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List configured (models.cfg), cached (Hugging Face cache) and recently opened models.")
+        description = "List configured (models.cfg), cached (Hugging Face cache) and recently opened models. Invalid "
+                + "models.cfg sections are skipped with a warning on stderr.")
 final class ModelsCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print a JSON array.")
@@ -29,6 +30,9 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelLibrary library = ModelLibrary.fromEnvironment(System.getenv());
+        for (String warning : library.configWarnings()) {
+            spec.commandLine().getErr().println("warning: " + warning);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ModelEntry entry : library.all()) {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -104,6 +104,8 @@ final class PruneCommand implements Callable<Integer> {
         TensorEngine engine = compute.engine(modelOptions.resolved());
         try (Checkpoint checkpoint = ModelLoader.open(modelOptions.path(), modelOptions.tokenizer())) {
             ModelConfig config = checkpoint.config();
+            // Checked before the calibration capture, which can take minutes.
+            HfFolderWriter.checkTarget(checkpoint, out);
             boolean fairness = method.equalsIgnoreCase("fairness");
             boolean needsModel = fairness || (calibration != null);
             ActivationAnalysis calibrationAnalysis = null;

@@ -12,9 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Shared steps of the distill and lora commands: loading models by name and running with a progress bar. */
 final class TrainingCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingCommands.class);
 
     private TrainingCommands() {}
 
@@ -29,23 +33,21 @@ final class TrainingCommands {
     }
 
     /**
-     * Loads a model whose weights or adapters the run trains, in float32 unless --dtype (where it applies) or
-     * the model's models.cfg entry requests another dtype, which training then rejects with a message. The
-     * {@code topiary.dtype} system property does not apply.
+     * Loads a model whose weights or adapters the run trains, always in float32, because training updates and
+     * differentiates in float32 only. A models.cfg dtype of the model is overridden with one info line; --dtype
+     * and the {@code topiary.dtype} system property do not apply.
      *
-     * @param dtypeOptionApplies whether --dtype sets this model's dtype; when false only its models.cfg entry
-     *     can, as for a distillation student whose --dtype sets the teacher
+     * @param role how the log names the model, such as "student"
      */
-    static LanguageModel loadTrained(ComputeOptions compute, String name, Path tokenizer, boolean dtypeOptionApplies)
+    static LanguageModel loadTrained(ComputeOptions compute, String name, Path tokenizer, String role)
             throws Exception {
         ModelLibrary.Resolved resolved = ModelLibrary.fromEnvironment(System.getenv()).resolve(name);
-        ComputeDtype requested = dtypeOptionApplies ? compute.dtype : null;
-        if (requested == null) {
-            requested = resolved.dtype();
+        if (resolved.dtype() == ComputeDtype.FLOAT16) {
+            log.info("Loading the {} '{}' in float32 instead of the {} that its models.cfg entry sets, because "
+                    + "training runs in float32 only", role, name, resolved.dtype().label());
         }
-        ComputeDtype dtype = requested == null || requested == ComputeDtype.AUTO ? ComputeDtype.FLOAT32 : requested;
         return LanguageModel.load(compute.engine(resolved), resolved.path(),
-                tokenizer != null ? tokenizer : resolved.tokenizer(), dtype);
+                tokenizer != null ? tokenizer : resolved.tokenizer(), ComputeDtype.FLOAT32);
     }
 
     /**

@@ -12,7 +12,8 @@ final class TrainingOptions {
     @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default: 200).")
     Integer steps;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Sequences per micro-batch (default: 8).")
+    @Option(names = "--batch-size", paramLabel = "N", converter = PositiveInteger.class,
+            description = "Sequences per micro-batch (default: 8).")
     Integer batchSize;
 
     @Option(names = "--seq-len", paramLabel = "N", description = "Tokens per training sequence (default: 64).")
@@ -22,7 +23,7 @@ final class TrainingOptions {
             + "2e-4 for lora).")
     Double learningRate;
 
-    @Option(names = "--warmup", paramLabel = "N", description = "Linear warmup steps (default: 10% of --steps).")
+    @Option(names = "--warmup", paramLabel = "N", description = "Linear warmup steps (default: 10%% of --steps).")
     Integer warmupSteps;
 
     @Option(names = "--min-lr-ratio", paramLabel = "R",

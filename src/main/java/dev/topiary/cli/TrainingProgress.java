@@ -8,19 +8,21 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr, redrawn at most ten times a second, with each evaluation on a line of its own.
+ * A one-line progress bar on stderr, under 80 columns and redrawn at most ten times a second, with each evaluation
+ * on a line of its own.
  */
 final class TrainingProgress implements TrainingListener {
 
-    private static final int WIDTH = 24;
+    private static final int WIDTH = 10;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintWriter err;
+    private final ProgressLine line;
     private long lastDrawn;
-    private boolean lineOpen;
 
     TrainingProgress(PrintWriter err) {
         this.err = err;
+        this.line = new ProgressLine(err);
     }
 
     @Override
@@ -38,27 +40,32 @@ final class TrainingProgress implements TrainingListener {
             return;
         }
         lastDrawn = now;
-        int filled = (int) Math.round(metrics.progress() * WIDTH);
-        StringBuilder line = new StringBuilder("\r[");
-        line.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
-        line.append(String.format(Locale.ROOT, "step %d/%d  loss %.4f", metrics.step(), metrics.totalSteps(),
-                metrics.loss()));
-        if (Double.isFinite(metrics.kl())) {
-            line.append(String.format(Locale.ROOT, "  kl %.4f", metrics.kl()));
-        }
-        line.append(String.format(Locale.ROOT, "  lr %.2e  %,.0f tok/s  ETA %s ", metrics.learningRate(),
-                metrics.tokensPerSecond(), duration(metrics.remainingSeconds())));
-        err.print(line);
-        lineOpen = true;
+        line.draw(text(metrics));
         if (metrics.step() == metrics.totalSteps()) {
-            closeLine();
+            line.close();
         }
-        err.flush();
+    }
+
+    /**
+     * Formats one step in at most {@link ProgressLine#MAX_COLUMNS} columns; the learning rate is left out when the
+     * line would be longer, because metrics.jsonl has it for every step.
+     */
+    static String text(StepMetrics metrics) {
+        int filled = (int) Math.round(metrics.progress() * WIDTH);
+        String start = "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] "
+                + String.format(Locale.ROOT, "step %d/%d loss %.4f", metrics.step(), metrics.totalSteps(),
+                        metrics.loss())
+                + (Double.isFinite(metrics.kl()) ? String.format(Locale.ROOT, " kl %.4f", metrics.kl()) : "");
+        String learningRate = String.format(Locale.ROOT, " lr %.1e", metrics.learningRate());
+        String end = String.format(Locale.ROOT, " %,.0f tok/s ETA %s", metrics.tokensPerSecond(),
+                duration(metrics.remainingSeconds()));
+        String full = start + learningRate + end;
+        return full.length() <= ProgressLine.MAX_COLUMNS ? full : start + end;
     }
 
     @Override
     public void evaluated(Evaluation evaluation) {
-        closeLine();
+        line.close();
         err.printf(Locale.ROOT, "eval at step %d: loss %.4f  perplexity %.3f%s%n", evaluation.step(),
                 evaluation.loss(), evaluation.perplexity(),
                 Double.isFinite(evaluation.kl()) ? String.format(Locale.ROOT, "  kl %.4f", evaluation.kl()) : "");
@@ -68,14 +75,7 @@ final class TrainingProgress implements TrainingListener {
     @Override
     public void stateChanged(RunState state) {
         if (state != RunState.RUNNING) {
-            closeLine();
-        }
-    }
-
-    private void closeLine() {
-        if (lineOpen) {
-            err.println();
-            lineOpen = false;
+            line.close();
         }
     }
 

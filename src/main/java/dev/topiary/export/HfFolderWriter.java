@@ -44,12 +44,7 @@ public final class HfFolderWriter {
      * was made from (source model, method, parameters, removed indices) when {@code provenance} is not null.
      */
     public static Path write(Checkpoint checkpoint, Path target, Object provenance) throws ExportException {
-        Path absolute = target.toAbsolutePath().normalize();
-        if (isInside(absolute, checkpoint.source())) {
-            throw new ExportException(absolute, "is inside the source model's folder "
-                    + checkpoint.source().toAbsolutePath().normalize() + "; Topiary never writes there. Choose a "
-                    + "folder outside it.");
-        }
+        Path absolute = checkTarget(checkpoint, target);
         Path staging;
         try {
             staging = StagingFolder.create(absolute);
@@ -78,6 +73,25 @@ public final class HfFolderWriter {
             return false;
         }
         return target.startsWith(sourceFolder);
+    }
+
+    /**
+     * Checks, without writing anything, that the model of {@code checkpoint} can be written to {@code target}: a new
+     * or empty folder outside the source model's folder. Returns the absolute target.
+     */
+    public static Path checkTarget(Checkpoint checkpoint, Path target) throws ExportException {
+        Path absolute = target.toAbsolutePath().normalize();
+        if (isInside(absolute, checkpoint.source())) {
+            throw new ExportException(absolute, "is inside the source model's folder "
+                    + checkpoint.source().toAbsolutePath().normalize() + "; Topiary never writes there. Choose a "
+                    + "folder outside it.");
+        }
+        try {
+            StagingFolder.checkTarget(absolute);
+        } catch (IOException e) {
+            throw new ExportException(e.getMessage(), e);
+        }
+        return absolute;
     }
 
     private static void writeContents(Checkpoint checkpoint, Path folder) throws IOException, ModelFormatException {

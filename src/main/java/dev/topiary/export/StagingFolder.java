@@ -23,6 +23,17 @@ public final class StagingFolder {
      * result is as readable as any folder the user creates.
      */
     public static Path create(Path target) throws IOException {
+        checkTarget(target);
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        return Files.createDirectory(parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID()));
+    }
+
+    /**
+     * Checks that {@code target} is absent or an empty folder and that no file on its path blocks creating it,
+     * without creating anything. Commands call it before slow work whose result goes to {@code target}.
+     */
+    public static void checkTarget(Path target) throws IOException {
         if (Files.exists(target)) {
             if (!Files.isDirectory(target)) {
                 throw new IOException(target + " exists and is a file. Choose a new folder name.");
@@ -41,8 +52,6 @@ public final class StagingFolder {
                         + "another folder.");
             }
         }
-        Files.createDirectories(parent);
-        return Files.createDirectory(parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID()));
     }
 
     /** Moves a filled staging folder to {@code target}, which must be absent or an empty folder. */

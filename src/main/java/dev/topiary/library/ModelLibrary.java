@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * All models available to Topiary: the sections of {@code models.cfg} in the working folder, overridden by a
@@ -41,30 +43,73 @@ public final class ModelLibrary {
         return recent;
     }
 
-    /** Returns the configured models; a user entry replaces a project entry of the same name. */
-    public List<ModelEntry> configured() throws ModelsConfig.ConfigException, IOException {
-        Map<String, ModelEntry> byName = new LinkedHashMap<>();
-        for (ModelEntry entry : ModelsConfig.entries(projectConfig)) {
-            byName.put(entry.name(), entry);
-        }
-        for (ModelEntry entry : ModelsConfig.entries(userConfig)) {
-            byName.put(entry.name(), entry);
-        }
-        return new ArrayList<>(byName.values());
+    /**
+     * Returns the valid configured models; a user entry replaces a project entry of the same name. Invalid sections
+     * are left out, and {@link #configWarnings} names them.
+     */
+    public List<ModelEntry> configured() throws IOException {
+        return readConfigs().entries().values().stream().toList();
     }
 
-    /** Returns configured, then cached, then recent models, with Hub entries resolved to cached snapshots. */
-    public List<ModelEntry> all() throws ModelsConfig.ConfigException, IOException {
+    /** Returns one message per invalid section or line of both models.cfg files, each starting with file:line. */
+    public List<String> configWarnings() throws IOException {
+        return readConfigs().warnings();
+    }
+
+    /**
+     * Returns configured, then cached, then recent models, with Hub entries resolved to cached snapshots. A recent
+     * model whose path is also configured or cached is listed once, under its configured or cached name.
+     */
+    public List<ModelEntry> all() throws IOException {
         List<ModelEntry> entries = new ArrayList<>();
+        Set<Path> listed = new HashSet<>();
         for (ModelEntry entry : configured()) {
-            entries.add(withCachedPath(entry));
+            ModelEntry withPath = withCachedPath(entry);
+            entries.add(withPath);
+            addPath(listed, withPath.path());
         }
-        entries.addAll(cache.models());
+        for (ModelEntry entry : cache.models()) {
+            entries.add(entry);
+            addPath(listed, entry.path());
+        }
         for (Path path : recent.list()) {
+            if (listed.contains(path.toAbsolutePath().normalize())) {
+                continue;
+            }
             String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
             entries.add(new ModelEntry(name, ModelEntry.Origin.RECENT, path, null, null, null, null));
         }
         return entries;
+    }
+
+    private static void addPath(Set<Path> listed, Path path) {
+        if (path != null) {
+            listed.add(path.toAbsolutePath().normalize());
+        }
+    }
+
+    private Configs readConfigs() throws IOException {
+        Configs configs = new Configs(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>());
+        configs.add(ModelsConfig.list(projectConfig));
+        configs.add(ModelsConfig.list(userConfig));
+        return configs;
+    }
+
+    /** Both files merged: an entry, valid or invalid, of the user file replaces the project's of that name. */
+    private record Configs(Map<String, ModelEntry> entries, Map<String, ModelsConfig.ConfigException> invalid,
+            List<String> warnings) {
+
+        void add(ModelsConfig.Listing listing) {
+            for (ModelEntry entry : listing.entries()) {
+                entries.put(entry.name(), entry);
+                invalid.remove(entry.name());
+            }
+            for (Map.Entry<String, ModelsConfig.ConfigException> error : listing.invalid().entrySet()) {
+                entries.remove(error.getKey());
+                invalid.put(error.getKey(), error.getValue());
+            }
+            warnings.addAll(listing.warnings());
+        }
     }
 
     private ModelEntry withCachedPath(ModelEntry entry) {
@@ -79,13 +124,20 @@ public final class ModelLibrary {
     /**
      * Resolves what a user typed after {@code --model}: an existing path, a models.cfg name, or a Hub repo id
      * ({@code ORG/NAME}, optionally {@code @REVISION}) that is in the cache.
+     *
+     * @throws ModelsConfig.ConfigException when {@code spec} names a models.cfg section that is invalid
      */
     public Resolved resolve(String spec) throws IOException, ModelsConfig.ConfigException {
         Path path = Path.of(spec);
         if (Files.exists(path)) {
             return new Resolved(path, null);
         }
-        for (ModelEntry entry : configured()) {
+        Configs configs = readConfigs();
+        ModelsConfig.ConfigException invalid = configs.invalid().get(spec);
+        if (invalid != null) {
+            throw invalid;
+        }
+        for (ModelEntry entry : configs.entries().values()) {
             if (entry.name().equals(spec)) {
                 ModelEntry resolved = withCachedPath(entry);
                 if (resolved.path() == null) {

@@ -42,7 +42,8 @@ public final class TrainableWeights implements AutoCloseable {
         if (model.dataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
             throw new IllegalArgumentException("The model " + model.name() + " given as " + role + " is loaded in "
                     + dev.topiary.engine.ComputeDtype.name(model.dataType()) + ", but training runs in float32 only. "
-                    + "Load it with --dtype float32 (or choose float32 in the window) to train it.");
+                    + "In the window, reopen it with Dtype float32 in the model picker; the distill and lora commands "
+                    + "load the model they train in float32 always.");
         }
     }
 

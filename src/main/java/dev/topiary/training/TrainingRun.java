@@ -183,17 +183,24 @@ public final class TrainingRun {
             }
             state = RunState.RUNNING;
         }
+        boolean folderExisted = Files.exists(folder);
         TrainingTask task;
         try {
             prepareFolder();
             task = engine.call(manager -> taskFactory.apply(engine));
         } catch (IOException | RuntimeException e) {
             setState(RunState.FAILED);
+            removeIfCreatedEmpty(folderExisted);
             throw e;
         }
         Trainer trainer = null;
         try {
-            trainer = engine.call(manager -> new Trainer(task, data, config));
+            try {
+                trainer = engine.call(manager -> new Trainer(task, data, config));
+            } catch (RuntimeException e) {
+                removeIfCreatedEmpty(folderExisted);
+                throw e;
+            }
             return train(task, trainer);
         } catch (TrainingException e) {
             setState(RunState.FAILED);
@@ -420,6 +427,23 @@ public final class TrainingRun {
             }
         }
         Files.createDirectories(folder);
+    }
+
+    /**
+     * Deletes the run folder when this run created it and a check rejected the run before anything was written, so
+     * a rejected run leaves no empty folder behind.
+     */
+    private void removeIfCreatedEmpty(boolean folderExisted) {
+        if (folderExisted || resumeFromCheckpoint || !Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(folder);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove the empty run folder {}: {}", folder, e.getMessage());
+        }
     }
 
     /** Writes run.json through a temporary file, so it is complete or absent. */

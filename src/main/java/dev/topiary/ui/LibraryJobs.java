@@ -5,7 +5,6 @@ import dev.topiary.evaluation.ModelSize;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelEntry;
 import dev.topiary.library.ModelLibrary;
-import dev.topiary.library.ModelsConfig;
 import dev.topiary.model.Checkpoint;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.model.ModelFormatException;
@@ -93,7 +92,11 @@ final class LibraryJobs implements ModelLibraryCommands, AutoCloseable {
         List<ModelEntry> entries = new ArrayList<>();
         try {
             entries.addAll(library.all());
-        } catch (ModelsConfig.ConfigException | IOException e) {
+            for (String warning : library.configWarnings()) {
+                log.warn("Skipped in models.cfg: {}", warning);
+                problems.add(warning);
+            }
+        } catch (IOException e) {
             log.warn("Cannot read models.cfg: {}", e.getMessage());
             problems.add("models.cfg is not listed: " + e.getMessage());
             entries.addAll(library.cache().models());

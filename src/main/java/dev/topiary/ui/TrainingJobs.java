@@ -1,6 +1,7 @@
 package dev.topiary.ui;
 
 import dev.topiary.activations.PromptSetException;
+import dev.topiary.engine.ComputeDtype;
 import dev.topiary.engine.TensorEngine;
 import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelFormatException;
@@ -245,7 +246,7 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
                 teacher = loaded.model();
             }
             updateMessage("Loading the student " + setup.student().getFileName());
-            LoadedModel student = inference.load(setup.student());
+            LoadedModel student = inference.load(setup.student(), null, ComputeDtype.FLOAT32);
             loadedHere.add(student);
             TrainingData data = read(student.model());
             return TrainingRun.distillation(engine, teacher, student.model(), data, setup.config(),

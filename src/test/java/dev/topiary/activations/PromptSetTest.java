@@ -28,6 +28,29 @@ class PromptSetTest {
     }
 
     @Test
+    void byteOrderMarkIsNotPartOfFirstPrompt(@TempDir Path temp) throws Exception {
+        Path text = temp.resolve("bom.txt");
+        Files.writeString(text, "\uFEFFOnce upon a time\nSecond\n");
+        Path jsonl = temp.resolve("bom.jsonl");
+        Files.writeString(jsonl, "\uFEFF{\"text\": \"Once upon a time\"}\n");
+
+        PromptSet fromText = PromptSet.read(text);
+        PromptSet fromJsonl = PromptSet.read(jsonl);
+
+        assertEquals("Once upon a time", fromText.prompts().get(0).text());
+        assertEquals("Once upon a time", fromJsonl.prompts().get(0).text());
+    }
+
+    @Test
+    void missingFileSaysItDoesNotExist(@TempDir Path temp) {
+        Path missing = temp.resolve("missing.txt");
+
+        PromptSetException error = assertThrows(PromptSetException.class, () -> PromptSet.read(missing));
+
+        assertTrue(error.getMessage().contains(missing + ": does not exist"), error.getMessage());
+    }
+
+    @Test
     void jsonlReadsIdAndGroup(@TempDir Path temp) throws Exception {
         Path file = temp.resolve("pairs.jsonl");
         Files.writeString(file, "{\"text\": \"The nurse said\", \"id\": \"n1\", \"group\": \"care\"}\n"

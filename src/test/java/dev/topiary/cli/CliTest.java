@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.topiary.SharedModels;
+import dev.topiary.engine.ComputeDtype;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The topiary commands end to end on the real stories260K model, through the same entry point as the script. */
@@ -67,6 +70,25 @@ class CliTest {
     }
 
     @Test
+    void invalidOptionValueIsOneLine() {
+        Result result = run("info", "--model", SharedModels.stories260K().toString(), "--dtype", "float64");
+
+        assertEquals(2, result.code(), result.out());
+        assertEquals(1, result.err().strip().lines().count(), result.err());
+        assertTrue(result.err().contains(ComputeDtype.VALID_VALUES), result.err());
+    }
+
+    @Test
+    void zeroBatchSizeNamesOption(@TempDir Path temp) {
+        Result result = run("activations", "--model", SharedModels.stories260K().toString(), "--prompts",
+                "sample-prompts/stories.txt", "--out", temp.resolve("a").toString(), "--batch-size", "0");
+
+        assertEquals(2, result.code(), result.out());
+        assertTrue(result.err().contains("'--batch-size': must be at least 1, got 0."), result.err());
+        assertEquals(1, result.err().strip().lines().count(), result.err());
+    }
+
+    @Test
     void unknownDeviceOptionListsValidValues() {
         Result result = run("info", "--model", SharedModels.stories260K().toString(), "--device", "tpu");
 
@@ -95,6 +117,16 @@ class CliTest {
         // The test JVM fixes one PyTorch thread through ai.djl.pytorch.num_threads.
         assertEquals(1, bench.get("decode_threads").asInt());
         assertEquals(1, bench.get("prefill_threads").asInt());
+        assertTrue(bench.get("limit_measurement_disturbed").isBoolean(), bench.toString());
+    }
+
+    @Test
+    void benchFlagsFractionAboveOne() {
+        Map<String, Object> idle = Map.of("decode_fraction_of_bandwidth", 0.4, "prefill_fraction_of_matmul", 0.9);
+        Map<String, Object> busy = Map.of("decode_fraction_of_bandwidth", 0.4, "prefill_fraction_of_matmul", 1.3);
+
+        assertFalse(BenchCommand.limitsDisturbed(idle));
+        assertTrue(BenchCommand.limitsDisturbed(busy));
     }
 
     @Test
@@ -124,6 +156,28 @@ class CliTest {
         Result fromFolder = run(concat(new String[] {"generate", "--model", folder.toString()}, common));
         assertEquals(JSON.readTree(fromFile.out()).get("generated_tokens"),
                 JSON.readTree(fromFolder.out()).get("generated_tokens"));
+    }
+
+    @Test
+    void convertJsonListsWrittenFiles(@TempDir Path temp) throws Exception {
+        Path folder = temp.resolve("hf");
+        Result result = run("convert", "--model", SharedModels.stories260K().toString(), "--out", folder.toString(),
+                "--json");
+
+        assertEquals(0, result.code(), result.err());
+        JsonNode written = JSON.readTree(result.out());
+        assertEquals(folder.toAbsolutePath().normalize().toString(), written.get("out").asText());
+        assertTrue(written.get("files").toString().contains("\"model.safetensors\""), written.toString());
+    }
+
+    @Test
+    void everyCommandTakesJson() {
+        CommandLine root = new CommandLine(new TopiaryCommand());
+
+        for (Map.Entry<String, CommandLine> command : root.getSubcommands().entrySet()) {
+            assertTrue(command.getValue().getCommandSpec().findOption("--json") != null,
+                    command.getKey() + " has no --json");
+        }
     }
 
     @Test
@@ -199,6 +253,33 @@ class CliTest {
 
         assertEquals(2, result.code());
         assertTrue(result.err().contains(prompts + ": line 1"), result.err());
+    }
+
+    @Test
+    void nonEmptyOutputFailsBeforeSlowWork(@TempDir Path temp) throws Exception {
+        String model = SharedModels.stories260K().toString();
+        Path occupied = Files.createDirectories(temp.resolve("occupied"));
+        Files.writeString(occupied.resolve("keep.txt"), "mine");
+        Path broken = Files.createDirectories(temp.resolve("broken"));
+        Files.writeString(broken.resolve("config.json"), "{");
+
+        Result activations = run("activations", "--model", model, "--prompts", "sample-prompts/stories.txt",
+                "--out", occupied.toString());
+        // A calibration file that does not exist fails when it is read, so the out check must come first.
+        Result prune = run("prune", "--model", model, "--out", occupied.toString(), "--method", "activation",
+                "--mlp-percent", "25", "--calibration", temp.resolve("missing.txt").toString());
+        Result eval = run("eval", "--model", model, "--model", broken.toString(), "--data",
+                "sample-prompts/stories.txt");
+
+        assertEquals(2, activations.code(), activations.err());
+        assertTrue(activations.err().contains("is not empty"), activations.err());
+        assertFalse(activations.err().contains("captured"), "no capture ran: " + activations.err());
+        assertEquals(2, prune.code(), prune.err());
+        assertTrue(prune.err().contains("is not empty"), prune.err());
+        assertEquals(2, eval.code(), eval.err());
+        assertTrue(eval.err().contains(broken.toString()), eval.err());
+        assertFalse(eval.err().contains("scored"), "no model was scored: " + eval.err());
+        assertEquals("mine", Files.readString(occupied.resolve("keep.txt")));
     }
 
     @Test

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.topiary.SharedModels;
+import dev.topiary.training.StepMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,14 +94,48 @@ class TrainingCliTest {
     }
 
     @Test
-    void loraRejectsFloat16Base(@TempDir Path temp) {
+    void loraRejectsFloat16DtypeOption(@TempDir Path temp) {
+        Path out = temp.resolve("lora");
         Result result = run("lora", "--model", SharedModels.stories260K().toString(), "--data", DATA, "--out",
-                temp.resolve("lora").toString(), "--steps", "2", "--seq-len", "16", "--dtype", "float16");
+                out.toString(), "--steps", "2", "--seq-len", "16", "--dtype", "float16");
 
         assertEquals(2, result.code(), result.err());
-        assertTrue(result.err().contains("is loaded in float16, but training runs in float32 only"), result.err());
-        assertTrue(result.err().contains("--dtype float32"), result.err());
+        assertTrue(result.err().contains("--dtype float16 does not apply to lora"), result.err());
+        assertTrue(result.err().contains("Leave out --dtype."), result.err());
         assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+        assertFalse(Files.exists(out), "no run folder for a rejected run");
+    }
+
+    @Test
+    void distillHelpSaysDtypeSetsTeacher() {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream picocliWarnings = new ByteArrayOutputStream();
+        Result result;
+        try {
+            System.setErr(new PrintStream(picocliWarnings, true, StandardCharsets.UTF_8));
+            result = run("distill", "--help");
+        } finally {
+            System.setErr(originalErr);
+        }
+        String help = result.out().replaceAll("\\s+", " ");
+
+        assertEquals(0, result.code(), result.err());
+        assertTrue(help.contains("--dtype sets the teacher's dtype"), help);
+        assertTrue(help.contains("(default: 10% of --steps)"), help);
+        assertFalse(picocliWarnings.toString(StandardCharsets.UTF_8).contains("Could not format"),
+                picocliWarnings.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void progressLineFitsEightyColumns() {
+        StepMetrics metrics = new StepMetrics(9_999, 10_000, 12.3456, 1, 3.2109, 0, 1.5e-4, 1, 123_456, 1,
+                45_296, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        String text = TrainingProgress.text(metrics);
+
+        assertTrue(text.length() < 80, text.length() + " columns: " + text);
+        assertTrue(text.contains("step 9999/10000"), text);
+        assertTrue(text.contains("ETA 12:34:56"), text);
     }
 
     @Test

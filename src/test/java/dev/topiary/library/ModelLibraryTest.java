@@ -60,12 +60,13 @@ class ModelLibraryTest {
     @Test
     void invalidConfigLineNamesFileAndLine() throws Exception {
         Path project = temp.resolve("models.cfg");
-        Files.writeString(project, "[ok]\nsource = a\nthis line has no equals sign\n");
+        Files.writeString(project, "[ok]\nsource = a\n[broken]\nsource = b\nthis line has no equals sign\n");
 
-        ModelsConfig.ConfigException error = assertThrows(ModelsConfig.ConfigException.class,
-                () -> ModelsConfig.entries(project));
+        ModelsConfig.Listing listing = ModelsConfig.list(project);
 
-        assertTrue(error.getMessage().startsWith(project + ":3:"), error.getMessage());
+        assertEquals(List.of("ok"), listing.entries().stream().map(ModelEntry::name).toList());
+        assertTrue(listing.invalid().get("broken").getMessage().startsWith(project + ":5:"),
+                listing.invalid().get("broken").getMessage());
     }
 
     @Test
@@ -87,10 +88,9 @@ class ModelLibraryTest {
         Path project = temp.resolve("models.cfg");
         Files.writeString(project, "[ok]\nsource = a\n\n[bad]\nsource = b\ndtype = int8\n");
 
-        ModelsConfig.ConfigException error = assertThrows(ModelsConfig.ConfigException.class,
-                () -> ModelsConfig.entries(project));
+        ModelsConfig.ConfigException error = ModelsConfig.list(project).invalid().get("bad");
 
-        assertTrue(error.getMessage().startsWith(project + ":4:"), "the line of [bad]: " + error.getMessage());
+        assertTrue(error.getMessage().startsWith(project + ":6:"), "the line of dtype: " + error.getMessage());
         assertTrue(error.getMessage().contains("'int8'"), error.getMessage());
         assertTrue(error.getMessage().contains(ComputeDtype.VALID_VALUES), error.getMessage());
     }
@@ -100,11 +100,62 @@ class ModelLibraryTest {
         Path project = temp.resolve("models.cfg");
         Files.writeString(project, "[bad]\nsource = b\ndevice = tpu\n");
 
-        ModelsConfig.ConfigException error = assertThrows(ModelsConfig.ConfigException.class,
-                () -> ModelsConfig.entries(project));
+        ModelsConfig.ConfigException error = ModelsConfig.list(project).invalid().get("bad");
 
+        assertTrue(error.getMessage().startsWith(project + ":3:"), error.getMessage());
         assertTrue(error.getMessage().contains("'tpu'"), error.getMessage());
         assertTrue(error.getMessage().contains("auto, cpu or gpu"), error.getMessage());
+    }
+
+    @Test
+    void invalidUserEntryKeepsOtherModelsUsable() throws Exception {
+        Path project = temp.resolve("models.cfg");
+        Path good = Files.createDirectories(temp.resolve("good"));
+        Files.writeString(project, "[good]\nsource = good\n");
+        Path user = Files.createDirectories(temp.resolve("user"));
+        Files.writeString(user.resolve("models.cfg"), "[f16]\nsource = /opt/f16\ndtype = float16\n\n"
+                + "[bad]\nsource = /opt/bad\ndtype = float8\n");
+        ModelLibrary library = new ModelLibrary(project, user, new HfCache(temp.resolve("cache")));
+
+        List<String> names = library.all().stream().map(ModelEntry::name).toList();
+        List<String> warnings = library.configWarnings();
+        ModelLibrary.Resolved resolved = library.resolve("good");
+        ModelsConfig.ConfigException error = assertThrows(ModelsConfig.ConfigException.class,
+                () -> library.resolve("bad"));
+
+        assertEquals(List.of("good", "f16"), names);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith(user.resolve("models.cfg") + ":7:"), warnings.get(0));
+        assertEquals(good, resolved.path());
+        assertTrue(error.getMessage().contains("'float8'"), error.getMessage());
+    }
+
+    @Test
+    void configSettingBeforeFirstSectionIsWarned() throws Exception {
+        Path project = temp.resolve("models.cfg");
+        Files.writeString(project, "\uFEFFsource = x\n[ok]\nsource = a\n[\nsource = b\n");
+
+        ModelsConfig.Listing listing = ModelsConfig.list(project);
+
+        assertEquals(List.of("ok"), listing.entries().stream().map(ModelEntry::name).toList());
+        assertEquals(2, listing.warnings().size(), listing.warnings().toString());
+        assertTrue(listing.warnings().get(0).startsWith(project + ":1:"), listing.warnings().get(0));
+        assertTrue(listing.warnings().get(1).startsWith(project + ":4:"), listing.warnings().get(1));
+    }
+
+    @Test
+    void recentModelAlsoConfiguredIsListedOnce() throws Exception {
+        Path model = Files.createDirectories(temp.resolve("models/small"));
+        Path project = temp.resolve("models.cfg");
+        Files.writeString(project, "[small]\nsource = models/small\n");
+        Path user = Files.createDirectories(temp.resolve("user"));
+        ModelLibrary library = new ModelLibrary(project, user, new HfCache(temp.resolve("cache")));
+        library.recent().add(model);
+
+        List<ModelEntry> all = library.all();
+
+        assertEquals(1, all.size(), all.toString());
+        assertEquals("small", all.get(0).name());
     }
 
     @Test

@@ -33,6 +33,8 @@ final class AnalysisCharts {
     private static final Color LINE_BLUE = new Color(0x1F77B4);
     private static final Color LINE_ORANGE = new Color(0xD95F02);
     private static final Color BAR = new Color(0x4C72B0);
+    /** Share of the value range left free above and below the data of a layer chart. */
+    private static final double VALUE_MARGIN = 0.12;
 
     private AnalysisCharts() {}
 
@@ -58,6 +60,9 @@ final class AnalysisCharts {
         layerAxis.setRange(-0.5, Math.max(0.5, values.length - 0.5));
         NumberAxis valueAxis = new NumberAxis(valueLabel);
         valueAxis.setAutoRangeIncludesZero(!cosine);
+        // Room above and below the extreme values, so that no point is drawn on the plot's edge.
+        valueAxis.setUpperMargin(VALUE_MARGIN);
+        valueAxis.setLowerMargin(cosine ? VALUE_MARGIN : 0);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         renderer.setSeriesPaint(0, colour);
         renderer.setSeriesStroke(0, new BasicStroke(2f));

@@ -83,6 +83,8 @@ class WindowScreenshotTour {
         waitUntil(() -> window.viewModel().fairness().beforeProperty().get() != null
                 && !window.viewModel().busyProperty().get());
         save(robot, "fairness");
+        robot.interact(() -> robot.lookup("#fairnessTables").queryAs(TabPane.class).getSelectionModel().select(1));
+        save(robot, "fairness-pairs");
 
         for (String tab : new String[] {"Prune", "Evaluate", "Train"}) {
             showTab(robot, tab);

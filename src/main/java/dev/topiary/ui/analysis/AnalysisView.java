@@ -3,6 +3,7 @@ package dev.topiary.ui.analysis;
 import dev.topiary.activations.ActivationAnalysis;
 import dev.topiary.activations.LayerStatistics;
 import dev.topiary.activations.NeuronMetric;
+import dev.topiary.ui.FullTextTooltips;
 import dev.topiary.ui.selection.NeuronId;
 import dev.topiary.ui.selection.NeuronSelection;
 import java.io.File;
@@ -98,6 +99,7 @@ public final class AnalysisView {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(analysisSummary, analysisHoverInfo, tokenHoverInfo);
         analysisPlaceholder.textProperty().bind(viewModel.placeholderProperty());
         analysisPlaceholder.visibleProperty().bind(viewModel.placeholderProperty().isNotNull());
         analysisContent.visibleProperty().bind(viewModel.placeholderProperty().isNull());

@@ -377,7 +377,7 @@ public final class InferenceService {
     }
 
     private static TextTokenizer requireTokenizer(LoadedModel loaded) {
-        ChoiceException.requireTokenizer(loaded, "text for it", EvaluationTask.UNTICK_OR_ADD_TOKENIZER);
+        ChoiceException.requireTokenizer(loaded, "the evaluation texts", EvaluationTask.UNTICK_OR_ADD_TOKENIZER);
         return loaded.model().tokenizer();
     }
 }

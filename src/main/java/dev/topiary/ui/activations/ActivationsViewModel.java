@@ -121,10 +121,8 @@ public final class ActivationsViewModel {
         String speed = result.decodeTokensPerSecond() > 0
                 ? String.format(Locale.ROOT, ", %.0f tokens/s", result.decodeTokensPerSecond())
                 : "";
-        // The noun counts prompt and generated tokens together: "1 prompt + 0 generated tokens" is 1 token.
-        String tokens = Counts.noun(result.promptLength() + result.generatedTokens(), "token");
-        return result.promptLength() + " prompt + " + result.generatedTokens() + " generated " + tokens + ", " + end
-                + speed;
+        return Counts.of(result.promptLength(), "prompt token") + " + " + result.generatedTokens() + " generated, "
+                + end + speed;
     }
 
     private static String quote(String tokenText) {

@@ -12,8 +12,8 @@ public final class ChartTitle {
 
     /**
      * Splits {@code text} at spaces into at most {@code maxLines} lines no wider than {@code width} in {@code font}.
-     * The last line ends with an ellipsis when the text still does not fit; a word longer than a whole line is cut
-     * the same way.
+     * Text that does not fit ends in an ellipsis on the last line, and so does a line that starts with a word wider
+     * than {@code width}.
      */
     public static List<String> wrap(String text, Font font, double width, int maxLines) {
         List<String> lines = new ArrayList<>();

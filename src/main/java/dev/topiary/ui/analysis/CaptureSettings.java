@@ -22,7 +22,7 @@ public final class CaptureSettings {
 
     /**
      * The prompt file chosen by default when a listed folder has it. The first file by name in sample-prompts
-     * holds fairness pairs, which belong to the Fairness tab rather than to a capture.
+     * contains fairness pairs, which belong to the Fairness tab rather than to a capture.
      */
     public static final String PREFERRED_PROMPT_FILE = "stories.txt";
 

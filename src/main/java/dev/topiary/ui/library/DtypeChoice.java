@@ -3,8 +3,8 @@ package dev.topiary.ui.library;
 import dev.topiary.engine.ComputeDtype;
 
 /**
- * The window's dtype choice: a dtype, or the default of the model's models.cfg entry and the system settings. The
- * labels say what each choice means, because "default" and "auto" alone read as the same thing.
+ * The window's dtype choice: a dtype, or the default of the model's models.cfg entry and the system settings. Each
+ * label states what the choice means, because "default" and "auto" alone read as the same thing.
  */
 public enum DtypeChoice {
     DEFAULT("as models.cfg says", null),

@@ -7,6 +7,7 @@ import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Scene;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
@@ -43,17 +44,18 @@ class LayerChartsTour {
         HBox charts = new HBox(4, new ChartViewer(AnalysisCharts.residualNorms(norms)),
                 new ChartViewer(AnalysisCharts.inputOutputCosines(cosines)));
         charts.getChildren().forEach(chart -> HBox.setHgrow(chart, Priority.ALWAYS));
-        stage.setScene(new Scene(charts, 570, 230));
+        // A fixed size inside a plain pane, since the headless stage takes the whole screen.
+        charts.setMinSize(570, 230);
+        charts.setMaxSize(570, 230);
+        stage.setScene(new Scene(new Pane(charts)));
         stage.show();
-        stage.setWidth(570);
-        stage.setHeight(230);
     }
 
     @Test
     void thirtyLayers(FxRobot robot) throws IOException {
         WaitForAsyncUtils.waitForFxEvents();
         WritableImage[] image = new WritableImage[1];
-        robot.interact(() -> image[0] = stage.getScene().snapshot(null));
+        robot.interact(() -> image[0] = stage.getScene().getRoot().snapshot(null, null));
         Path output = Files.createDirectories(Path.of("target/screenshots"));
         ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", output.resolve("layers-30.png").toFile());
     }

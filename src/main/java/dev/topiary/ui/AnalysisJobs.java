@@ -109,6 +109,7 @@ final class AnalysisJobs extends StageJobs implements AnalysisCommands {
         }
         CaptureOptions options;
         try {
+            ChoiceException.requireTokenizer(model, "the prompts", InferenceService.OPEN_WITH_TOKENIZER);
             options = captureSettings.options();
         } catch (IllegalArgumentException e) {
             main.reportError("Capture failed", e);
@@ -121,14 +122,14 @@ final class AnalysisJobs extends StageJobs implements AnalysisCommands {
                 return;
             }
             show(partial.analysis(), partial.prompts(), null);
-            main.showStatus("Capture cancelled after " + info.promptsDone() + " of " + info.promptCount()
-                    + " prompts; the analysis shows those");
+            main.showStatus("Capture cancelled after " + info.promptsDone() + " of "
+                    + Counts.of(info.promptCount(), "prompt") + "; the analysis shows those");
         });
         main.startJob(task, "Capture", result -> {
             show(result.analysis(), result.prompts(), null);
             AnalysisInfo info = result.analysis().info();
-            return String.format(Locale.ROOT, "Captured %d prompts of %s (%,d tokens)",
-                    info.promptsDone(), info.promptSetName(), info.tokens());
+            return String.format(Locale.ROOT, "Captured %s of %s (%s)", Counts.of(info.promptsDone(), "prompt"),
+                    info.promptSetName(), Counts.of(info.tokens(), "token"));
         });
     }
 
@@ -268,8 +269,8 @@ final class AnalysisJobs extends StageJobs implements AnalysisCommands {
     private void showNeuronSample(NeuronRequest request, NeuronSample sample) {
         String status = sample.values() == null
                 ? "No histogram: the prompt set of this analysis is not available."
-                : String.format(Locale.ROOT, "%,d tokens of the first %d prompts; the dashed line is the "
-                        + "threshold, %s", sample.values().length, sample.prompts(),
+                : String.format(Locale.ROOT, "%s of the first %s; the dashed line is the threshold, %s",
+                        Counts.of(sample.values().length, "token"), Counts.of(sample.prompts(), "prompt"),
                         NeuronDetailModel.format(view.analysisProperty().get().info().threshold()));
         view.detail().showSample(request.neuron(), sample, status);
     }

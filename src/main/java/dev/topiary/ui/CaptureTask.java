@@ -45,7 +45,7 @@ final class CaptureTask extends Task<CaptureTask.Result> {
     @Override
     protected Result call() throws PromptSetException {
         PromptSet prompts = PromptSet.read(file);
-        updateMessage("Capturing " + prompts.name() + ": 0 / " + prompts.size() + " prompts");
+        updateMessage("Capturing " + prompts.name() + ": 0 / " + Counts.of(prompts.size(), "prompt"));
         updateProgress(0, prompts.size());
         started = System.nanoTime();
         ActivationAnalysis analysis = inference.capture(model, prompts, options,
@@ -61,7 +61,7 @@ final class CaptureTask extends Task<CaptureTask.Result> {
         double elapsedSeconds = (System.nanoTime() - started) / 1e9;
         String left = done >= total ? "" : ", about " + formatDuration(elapsedSeconds / done * (total - done))
                 + " left";
-        updateMessage("Capturing " + name + ": " + done + " / " + total + " prompts" + left);
+        updateMessage("Capturing " + name + ": " + done + " / " + Counts.of(total, "prompt") + left);
         updateProgress(done, total);
     }
 

@@ -66,12 +66,12 @@ final class EvaluationJobs extends StageJobs implements EvaluationCommands {
         ComputeDtype windowDtype = main.modelPicker().dtypeChoiceProperty().get().request();
         EvaluationTask task = new EvaluationTask(inference, main.loadedModel(), plan, windowDtype, partial -> {
             view.show(partial);
-            main.showStatus("Evaluate cancelled after " + partial.rows().size() + " of " + partial.modelsRequested()
-                    + " models; the results show those");
+            main.showStatus("Evaluate cancelled after " + partial.rows().size() + " of "
+                    + Counts.of(partial.modelsRequested(), "model") + "; the results show those");
         });
         main.startJob(task, "Evaluate", report -> {
             view.show(report);
-            return String.format(Locale.ROOT, "Evaluated %d models on %s in %s", report.rows().size(),
+            return String.format(Locale.ROOT, "Evaluated %s on %s in %s", Counts.of(report.rows().size(), "model"),
                     report.textSet(), CaptureTask.formatDuration((System.nanoTime() - started) / 1e9));
         });
     }

@@ -33,6 +33,9 @@ import javafx.concurrent.Task;
 final class EvaluationTask extends Task<EvaluationReport> {
 
     /** Shares of one model's progress: text scoring, then tasks, speed and generations. */
+    /** The fix for a model without a tokenizer in the evaluation list. */
+    static final String UNTICK_OR_ADD_TOKENIZER = "Untick the model in the Evaluate tab's model list, or add "
+            + "tokenizer.json to its folder (a llama2.c checkpoint needs its tokenizer .bin beside it).";
     private static final double TEXT_END = 0.55;
     private static final double TASKS_END = 0.75;
     private static final double SPEED_END = 0.88;
@@ -111,13 +114,14 @@ final class EvaluationTask extends Task<EvaluationReport> {
     }
 
     private EvaluationRow evaluate(LoadedModel model, LoadedModel reference, PromptSet texts, List<ChoiceTask> tasks) {
+        ChoiceException.requireTokenizer(model, "the evaluation texts", UNTICK_OR_ADD_TOKENIZER);
         int context = model.model().config().maxPositionEmbeddings();
         if (reference != null) {
             context = Math.min(context, reference.model().config().maxPositionEmbeddings());
         }
         int window = plan.windowFor(context);
         TextMetrics text = inference.scoreText(model, reference, texts, window, plan.strideFor(window),
-                plan.batchSize(), (done, total) -> report("perplexity " + done + " / " + total + " windows",
+                plan.batchSize(), (done, total) -> report("perplexity " + done + " / " + Counts.of(total, "window"),
                         TEXT_END * done / total), this::isCancelled);
 
         List<ChoiceScorer.Result> results = new ArrayList<>();
@@ -126,7 +130,7 @@ final class EvaluationTask extends Task<EvaluationReport> {
             double taskStart = TEXT_END + (TASKS_END - TEXT_END) * i / tasks.size();
             double taskShare = (TASKS_END - TEXT_END) / tasks.size();
             results.add(inference.scoreChoices(model, task, (done, total) -> report(task.name() + " " + done
-                    + " / " + total + " items", taskStart + taskShare * done / total), this::isCancelled));
+                    + " / " + Counts.of(total, "item"), taskStart + taskShare * done / total), this::isCancelled));
         }
 
         SpeedProbe.Speed speed = null;

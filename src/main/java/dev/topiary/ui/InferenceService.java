@@ -60,6 +60,11 @@ import java.util.function.IntConsumer;
  */
 public final class InferenceService {
 
+    /** The fix for a prompt typed for the open model when that model has no tokenizer. */
+    static final String OPEN_WITH_TOKENIZER = "Open a model with a tokenizer (a Hugging Face folder with "
+            + "tokenizer.json, or a llama2.c checkpoint with its tokenizer .bin beside it), or add tokenizer.json to "
+            + "this model's folder and open it again.";
+
     /** Starts the process-wide engine if needed and returns its device name, such as "CPU". */
     public String startEngine() {
         return TensorEngine.get().deviceName();
@@ -106,12 +111,8 @@ public final class InferenceService {
     public PromptRun run(LoadedModel loaded, String prompt, GenerationOptions options, IntConsumer tokensDone,
             BooleanSupplier cancelled) {
         LanguageModel model = loaded.model();
+        ChoiceException.requireTokenizer(loaded, "the prompt", OPEN_WITH_TOKENIZER);
         TextTokenizer tokenizer = model.tokenizer();
-        if (tokenizer == null) {
-            throw new IllegalArgumentException(loaded.summary().source() + " has no tokenizer, so the prompt "
-                    + "cannot be encoded. Open a model folder with tokenizer.json, or a llama2.c checkpoint with "
-                    + "its tokenizer .bin beside it.");
-        }
         int[] promptTokens = tokenizer.encode(prompt);
         int context = model.config().maxPositionEmbeddings();
         if (promptTokens.length >= context) {
@@ -178,11 +179,8 @@ public final class InferenceService {
      */
     public PromptTokens promptTokens(LoadedModel loaded, int promptIndex, String text) {
         LanguageModel model = loaded.model();
+        ChoiceException.requireTokenizer(loaded, "the prompt", OPEN_WITH_TOKENIZER);
         TextTokenizer tokenizer = model.tokenizer();
-        if (tokenizer == null) {
-            throw new IllegalArgumentException(loaded.summary().source() + " has no tokenizer, so the prompt "
-                    + "cannot be encoded.");
-        }
         int[] ids = tokenizer.encode(text);
         // Generation needs room for one more token after the prompt, even when it generates none.
         int context = model.config().maxPositionEmbeddings();
@@ -379,12 +377,7 @@ public final class InferenceService {
     }
 
     private static TextTokenizer requireTokenizer(LoadedModel loaded) {
-        TextTokenizer tokenizer = loaded.model().tokenizer();
-        if (tokenizer == null) {
-            throw new IllegalArgumentException(loaded.summary().source() + " has no tokenizer, so text cannot be "
-                    + "encoded for it. Evaluate a model folder with tokenizer.json, or a llama2.c checkpoint with "
-                    + "its tokenizer .bin beside it.");
-        }
-        return tokenizer;
+        ChoiceException.requireTokenizer(loaded, "the evaluation texts", EvaluationTask.UNTICK_OR_ADD_TOKENIZER);
+        return loaded.model().tokenizer();
     }
 }

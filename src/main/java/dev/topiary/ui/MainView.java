@@ -132,6 +132,7 @@ public final class MainView {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(statusDevice, jobMessage);
         bindModelPanel();
         bindPromptPanel();
         bindStatusBar();

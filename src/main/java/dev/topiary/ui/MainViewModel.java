@@ -212,8 +212,8 @@ public final class MainViewModel implements AutoCloseable {
         RunPromptTask task = new RunPromptTask(inference, loaded, text, options);
         startJob(task, "Run prompt", result -> {
             activations.show(result);
-            return String.format(Locale.ROOT, "Generated %d tokens from %d prompt tokens",
-                    result.generatedTokens(), result.promptLength());
+            return "Generated " + Counts.of(result.generatedTokens(), "token") + " from "
+                    + Counts.of(result.promptLength(), "prompt token");
         });
     }
 

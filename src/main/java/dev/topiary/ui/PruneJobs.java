@@ -180,7 +180,7 @@ final class PruneJobs extends StageJobs implements PruneCommands {
                 List<String> prompts = previewPrompts(prompt, promptSet, setPrompts);
                 PromptSet heldOut = PromptSet.read(heldOutFile);
                 int steps = prompts.size() + 1;
-                updateMessage("Previewing on " + prompts.size() + " prompts and " + heldOut.name());
+                updateMessage("Previewing on " + Counts.of(prompts.size(), "prompt") + " and " + heldOut.name());
                 updateProgress(0, steps);
                 PrunePreview.Result result = inference.previewPrune(inputs.model(), plan, prompts, heldOut, tokens,
                         done -> updateProgress(done, steps), this::isCancelled);
@@ -275,6 +275,12 @@ final class PruneJobs extends StageJobs implements PruneCommands {
         if (model == null || main.busyProperty().get() || pairFile == null) {
             return;
         }
+        try {
+            ChoiceException.requireTokenizer(model, "the pair prompts", InferenceService.OPEN_WITH_TOKENIZER);
+        } catch (ChoiceException e) {
+            main.reportError("Measure bias failed", e);
+            return;
+        }
         Task<Measured> task = new Task<>() {
             {
                 updateTitle("Measure bias");
@@ -292,8 +298,8 @@ final class PruneJobs extends StageJobs implements PruneCommands {
         };
         main.startJob(task, "Measure bias", measured -> {
             fairness.show(measured);
-            return String.format(Locale.ROOT, "Measured bias on %d pairs of %s: bias score %.5f",
-                    measured.report().divergences().size(), measured.name(),
+            return String.format(Locale.ROOT, "Measured bias on %s of %s: bias score %.5f",
+                    Counts.of(measured.report().divergences().size(), "pair"), measured.name(),
                     measured.report().meanActivationDifference());
         });
     }

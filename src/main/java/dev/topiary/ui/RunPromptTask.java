@@ -18,7 +18,7 @@ final class RunPromptTask extends Task<PromptRun> {
         this.prompt = prompt;
         this.options = options;
         updateTitle("Run prompt");
-        updateMessage("Generating up to " + options.maxNewTokens() + " tokens");
+        updateMessage("Generating up to " + Counts.of(options.maxNewTokens(), "token"));
         updateProgress(0, options.maxNewTokens());
     }
 
@@ -28,7 +28,7 @@ final class RunPromptTask extends Task<PromptRun> {
     }
 
     private void reportProgress(int tokensDone) {
-        updateMessage("Generated " + tokensDone + " of up to " + options.maxNewTokens() + " tokens");
+        updateMessage("Generated " + tokensDone + " of up to " + Counts.of(options.maxNewTokens(), "token"));
         updateProgress(tokensDone, options.maxNewTokens());
     }
 }

@@ -78,6 +78,9 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
         TrainingSetup setup;
         try {
             setup = view.form().toSetup(open != null);
+            if (setup.kind() == TrainingKind.LORA && open != null) {
+                requireFloat32Base(open);
+            }
         } catch (IllegalArgumentException e) {
             main.reportError("Train: invalid settings", e);
             return;
@@ -90,10 +93,24 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
         String title = setup.kind() == TrainingKind.LORA ? "LoRA training" : "Distillation";
         main.startJob(task, title, result -> {
             view.runEnded(live, result);
-            return String.format(Locale.ROOT, "%s %s after %d steps; metrics in %s", title,
-                    result.state() == RunState.COMPLETED ? "completed" : "cancelled", result.stepsDone(),
+            return String.format(Locale.ROOT, "%s %s after %s; metrics in %s", title,
+                    result.state() == RunState.COMPLETED ? "completed" : "cancelled",
+                    Counts.of(result.stepsDone(), "step"),
                     result.metricsFile());
         });
+    }
+
+    /**
+     * Rejects a LoRA base open in another dtype than float32 before the run creates its folder: training updates
+     * weights in float32 only, and the window trains the open model as it is.
+     */
+    private static void requireFloat32Base(LoadedModel open) {
+        String dtype = open.summary().dtype();
+        if (!"float32".equals(dtype)) {
+            throw new ChoiceException("The open model " + open.summary().name() + " is loaded in " + dtype
+                    + ", but LoRA training runs in float32 only.", "Reopen the model with Dtype float32 in the "
+                    + "model picker, then start the run again.");
+        }
     }
 
     @Override
@@ -230,7 +247,7 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
 
         private TrainingRun prepare(List<LoadedModel> loadedHere) throws ModelFormatException, PromptSetException {
             TensorEngine engine = TensorEngine.get();
-            if (setup.kind() == TrainingKind.LORA) {
+            if (setup.kind() == TrainingKind.LORA && open != null) {
                 LanguageModel base = open.model();
                 TrainingData data = read(base);
                 return TrainingRun.lora(engine, base, data, setup.config(), setup.lora(), setup.merge(),

@@ -60,6 +60,9 @@ public record UserError(String title, String cause, String fix, String details) 
             return new UserError(title, message, "Change the settings named above and start a new run.",
                     stackTrace(error));
         }
+        if (error instanceof ChoiceException choice) {
+            return new UserError(title, message, choice.fix(), stackTrace(error));
+        }
         if (error instanceof IllegalArgumentException) {
             return new UserError(title, message, "Change the value named above and try again.", stackTrace(error));
         }

@@ -166,6 +166,51 @@ class EvaluationWindowTest {
         checkExports(robot, main, report);
     }
 
+    @Test
+    void singleModelSummaryIsSingular(FxRobot robot) throws Exception {
+        MainViewModel main = openStoriesOnEvaluateTab(robot);
+        EvaluationViewModel evaluation = main.evaluation();
+
+        robot.interact(() -> main.evaluationCommands().run());
+        waitUntil(() -> evaluation.reportProperty().get() != null && !main.busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        String summary = evaluation.summaryProperty().get();
+        assertTrue(summary.startsWith("1 model on stories ("), summary);
+        assertTrue(main.jobMessageProperty().get().startsWith("Evaluated 1 model on stories in "),
+                main.jobMessageProperty().get());
+    }
+
+    @Test
+    void modelWithoutTokenizerNamesFix(FxRobot robot) throws Exception {
+        MainViewModel main = openStoriesOnEvaluateTab(robot);
+        Path noTokenizer = SharedModels.require("tiny-random-llama");
+        assertFalse(Files.exists(noTokenizer.resolve("tokenizer.json")), "the test needs a model without one");
+        robot.interact(() -> main.addSessionModel(noTokenizer));
+
+        robot.interact(() -> main.evaluationCommands().run());
+        waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        assertTrue(dialog.getHeaderText().contains("tiny-random-llama has no tokenizer"), dialog.getHeaderText());
+        assertTrue(dialog.getContentText().startsWith("Untick the model in the Evaluate tab's model list, or add "
+                + "tokenizer.json to its folder"), dialog.getContentText());
+        robot.clickOn(dialog.lookupButton(ButtonType.OK));
+    }
+
+    /** Opens stories260K and sets up a short evaluation: no generations and no speed test. */
+    private MainViewModel openStoriesOnEvaluateTab(FxRobot robot) throws TimeoutException {
+        MainViewModel main = window.viewModel();
+        robot.interact(() -> main.openModel(SharedModels.stories260K()));
+        waitUntil(() -> main.modelProperty().get() != null && !main.busyProperty().get());
+        robot.interact(() -> {
+            main.evaluation().promptsProperty().set("");
+            main.evaluation().speedTokensProperty().set(0);
+        });
+        return main;
+    }
+
     private void checkExports(FxRobot robot, MainViewModel main, EvaluationReport report) throws Exception {
         Path csv = temp.resolve("evaluation.csv");
         Path markdown = temp.resolve("evaluation.md");

@@ -18,14 +18,18 @@ import dev.topiary.ui.pruning.PruneScore;
 import dev.topiary.ui.selection.SelectedNeurons;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.Node;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
@@ -80,8 +84,10 @@ class FairnessWindowTest {
         assertEquals(16, pca.getAnnotations().size(), "one line per pair");
         assertEquals(report.pca()[0][1][0], points.getXValue(1, 0), 1e-6, "prompt b of the first pair");
 
+        showPairs(robot);
         TableView<?> pairs = robot.lookup("#pairTable").queryAs(TableView.class);
         assertEquals(16, pairs.getItems().size());
+        assertNothingElided(robot, "#pairTable");
         // The table builds rows only for the pairs on screen; each of those is highlighted when its top tokens differ.
         List<TableRow<?>> rows = new ArrayList<>();
         for (Node node : robot.lookup("#pairTable .table-row-cell").queryAll()) {
@@ -110,6 +116,7 @@ class FairnessWindowTest {
         @SuppressWarnings("unchecked")
         TableView<BiasReport.BiasedNeuron> neurons = robot.lookup("#biasedNeuronTable").queryAs(TableView.class);
         assertEquals(report.mostBiased(FairnessViewModel.MOST_BIASED), neurons.getItems());
+        assertNothingElided(robot, "#biasedNeuronTable");
 
         List<Node> rows = List.copyOf(robot.lookup("#biasedNeuronTable .table-row-cell").queryAll());
         robot.clickOn(rows.get(1));
@@ -158,6 +165,7 @@ class FairnessWindowTest {
         CategoryDataset layers = ((CategoryPlot) chart(robot, "#layerBiasChart").getPlot()).getDataset();
         assertEquals(2, layers.getRowCount(), "bars before and after per layer");
         assertEquals(after.layerMeanDifference()[4], layers.getValue(1, 4).doubleValue(), 1e-12);
+        showPairs(robot);
         TableView<?> pairs = robot.lookup("#pairTable").queryAs(TableView.class);
         TableColumn<?, ?> klAfter = pairs.getColumns().stream().filter(column -> "klAfterColumn".equals(column.getId()))
                 .findFirst().orElseThrow();
@@ -186,6 +194,27 @@ class FairnessWindowTest {
         assertNotNull(measured);
         assertFalse(robot.lookup("#fairnessPlaceholder").query().isVisible());
         return measured.report();
+    }
+
+    /** Asserts that every header and cell of a table shows its whole text, with no ellipsis. */
+    private static void assertNothingElided(FxRobot robot, String table) {
+        Set<Node> texts = new LinkedHashSet<>(robot.lookup(table + " .column-header .label .text").queryAll());
+        texts.addAll(robot.lookup(table + " .table-cell .text").queryAll());
+        assertFalse(texts.isEmpty(), table + " shows no text");
+        for (Node node : texts) {
+            String shown = ((Text) node).getText();
+            Labeled owner = (Labeled) node.getParent();
+            // Empty rows below the data show "" for a null text.
+            String full = owner.getText() == null ? "" : owner.getText();
+            assertEquals(full, shown, table + " elides a header or cell");
+        }
+    }
+
+    /** Shows the Pairs tab below the charts: a table builds its rows only while it is on screen. */
+    private static void showPairs(FxRobot robot) {
+        TabPane tables = robot.lookup("#fairnessTables").queryAs(TabPane.class);
+        robot.interact(() -> tables.getSelectionModel().select(1));
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private static JFreeChart chart(FxRobot robot, String query) {

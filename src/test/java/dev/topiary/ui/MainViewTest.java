@@ -2,6 +2,7 @@ package dev.topiary.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.topiary.ui.WindowDriver.text;
 import static dev.topiary.ui.WindowDriver.waitUntil;
@@ -70,6 +71,9 @@ class MainViewTest {
         assertTrue(placeholder.isVisible());
         assertTrue(robot.lookup("#runButton").queryAs(Button.class).isDisabled());
         assertTrue(robot.lookup("#openButton").queryAs(Button.class).isDisabled());
+        // Capture reads the stories of sample-prompts by default, not the fairness pairs listed before them.
+        assertEquals(Path.of("sample-prompts/stories.txt").toAbsolutePath(),
+                window.viewModel().captureSettings().promptFileProperty().get());
     }
 
     @Test
@@ -96,6 +100,21 @@ class MainViewTest {
         assertEquals(5, ticks.size());
         assertTrue(Double.parseDouble(ticks.get(0)) > 0, "top tick " + ticks.get(0));
         assertEquals(0.0, Double.parseDouble(ticks.get(4)), "mean |a| starts at zero");
+    }
+
+    @Test
+    void statusLinesHaveFullTextTooltips(FxRobot robot) throws TimeoutException {
+        openModel(robot, SharedModels.stories260K());
+        type(robot, "#prompt", "Once upon a time");
+        robot.clickOn("#runButton");
+        waitUntil(() -> !window.viewModel().busyProperty().get());
+
+        for (String query : List.of("#jobMessage", "#statusDevice", "#runSummary")) {
+            Label label = robot.lookup(query).queryAs(Label.class);
+            assertFalse(label.getText().isBlank(), query + " is empty");
+            assertNotNull(label.getTooltip(), query + " has no tooltip");
+            assertEquals(label.getText(), label.getTooltip().getText(), query);
+        }
     }
 
     @Test

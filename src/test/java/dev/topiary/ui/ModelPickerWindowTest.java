@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -159,6 +160,18 @@ class ModelPickerWindowTest {
         // The list is read again after the open; the recent entry is the configured one, so it is listed once.
         waitUntil(() -> picker.items().size() == 3);
         assertEquals(3, picker.items().size());
+    }
+
+    @Test
+    void dtypeChoicesExplainThemselves(FxRobot robot) {
+        @SuppressWarnings("unchecked")
+        ChoiceBox<DtypeChoice> dtypes = robot.lookup("#dtypeChoice").queryAs(ChoiceBox.class);
+
+        assertEquals(List.of("as models.cfg says", "auto (float16 on GPU, float32 on CPU)", "float32", "float16"),
+                dtypes.getItems().stream().map(DtypeChoice::toString).toList());
+        assertEquals(DtypeChoice.DEFAULT, dtypes.getValue());
+        assertTrue(dtypes.getTooltip().getText().contains("As models.cfg says: the dtype of the model's models.cfg"),
+                dtypes.getTooltip().getText());
     }
 
     @Test

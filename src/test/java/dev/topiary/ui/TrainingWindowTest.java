@@ -12,6 +12,7 @@ import dev.topiary.library.HfCache;
 import dev.topiary.library.HubDownloader;
 import dev.topiary.library.ModelLibrary;
 import dev.topiary.training.RunState;
+import dev.topiary.ui.library.DtypeChoice;
 import dev.topiary.ui.training.ChartPane;
 import dev.topiary.ui.training.ChartedRun;
 import dev.topiary.ui.training.Metric;
@@ -163,6 +164,33 @@ class TrainingWindowTest {
         robot.clickOn(dialog.lookupButton(ButtonType.OK));
         assertFalse(main.busyProperty().get(), "no job was started");
         assertTrue(main.training().runs().isEmpty());
+    }
+
+    @Test
+    void float16LoraBaseNamesModelPickerFix(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        robot.interact(() -> main.modelPicker().dtypeChoiceProperty().set(DtypeChoice.FLOAT16));
+        openStories260K(robot, window);
+        assertEquals("float16", main.modelProperty().get().dtype());
+        Path output = temp.resolve("float16-lora");
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            main.training().kindProperty().set(TrainingKind.LORA);
+            main.training().outputProperty().set(output.toString());
+        });
+
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        assertTrue(dialog.getHeaderText().contains("is loaded in float16, but LoRA training runs in float32 only"),
+                dialog.getHeaderText());
+        assertEquals("Reopen the model with Dtype float32 in the model picker, then start the run again.",
+                dialog.getContentText());
+        robot.clickOn(dialog.lookupButton(ButtonType.OK));
+        assertFalse(main.busyProperty().get(), "no job was started");
+        assertFalse(Files.exists(output), "no run folder was created");
     }
 
     /** Returns the points of the first run's training-loss curve in the image the chart shows. */

@@ -38,4 +38,16 @@ class UserErrorTest {
     void invalidValueIsExpected() {
         assertTrue(UserError.isExpected(new IllegalArgumentException("top-p must be in (0, 1], got 0")));
     }
+
+    @Test
+    void choiceExceptionShowsItsOwnFix() {
+        ChoiceException problem = new ChoiceException("/m has no tokenizer, so the prompt cannot be encoded.",
+                "Untick the model.");
+
+        UserError error = UserError.from("Evaluate failed", problem);
+
+        assertEquals("/m has no tokenizer, so the prompt cannot be encoded.", error.cause());
+        assertEquals("Untick the model.", error.fix());
+        assertTrue(UserError.isExpected(problem));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.topiary.ui.activations;
 
+import java.util.List;
 import java.util.Optional;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -31,7 +32,11 @@ import javafx.scene.text.TextAlignment;
 public final class ActivationHeatmap extends Region {
 
     private static final double LEFT_MARGIN = 64;
-    private static final double TOP_MARGIN = 28;
+    /** Space above the title, and the height of each of its lines. */
+    private static final double TITLE_TOP = 4;
+    private static final double TITLE_LINE_HEIGHT = 17;
+    /** Height of the legend's own title above its colour bar, which lines up with the top of the plot. */
+    private static final double LEGEND_TITLE_HEIGHT = 24;
     private static final double BOTTOM_MARGIN = 48;
     private static final double LEGEND_GAP = 16;
     private static final Font TICK_FONT = Font.font(12);
@@ -45,6 +50,8 @@ public final class ActivationHeatmap extends Region {
     private final Rectangle hoverMarker = new Rectangle();
     private final ColorLegend legend = new ColorLegend();
     private Rectangle2D plotArea = Rectangle2D.EMPTY;
+    /** The title above the plot, wrapped to the plot's width so that it never runs into the legend's title. */
+    private List<String> titleLines = List.of();
     /** The matrix and pixel size of the current image, so that layout passes re-render only after a change. */
     private HeatmapMatrix renderedMatrix;
     private int renderedWidth;
@@ -130,8 +137,14 @@ public final class ActivationHeatmap extends Region {
     private void showMatrix(HeatmapMatrix current) {
         hover(-1, -1);
         legend.show(current);
+        // The title may need another line, which moves the plot: lay out again rather than only redraw.
+        requestLayout();
         renderCells();
         drawAxes();
+    }
+
+    private static String title(HeatmapMatrix current) {
+        return "MLP neuron activations (mlp.hook_post): " + current.valueLabel();
     }
 
     /** Renders the cells at the plot's size in device pixels, unless the image already matches. */
@@ -166,15 +179,19 @@ public final class ActivationHeatmap extends Region {
         double legendWidth = ColorLegend.PREFERRED_WIDTH;
         // Whole pixels, so that the image is drawn 1:1 and not resampled.
         double plotWidth = Math.max(1, Math.floor(width - LEFT_MARGIN - LEGEND_GAP - legendWidth));
-        double plotHeight = Math.max(1, Math.floor(height - TOP_MARGIN - BOTTOM_MARGIN));
-        plotArea = new Rectangle2D(LEFT_MARGIN, TOP_MARGIN, plotWidth, plotHeight);
+        HeatmapMatrix current = matrix.get();
+        titleLines = current == null ? List.of() : ChartTitle.wrap(title(current), TITLE_FONT, plotWidth, 2);
+        double topMargin = Math.max(LEGEND_TITLE_HEIGHT, 2 * TITLE_TOP + TITLE_LINE_HEIGHT * titleLines.size());
+        double plotHeight = Math.max(1, Math.floor(height - topMargin - BOTTOM_MARGIN));
+        plotArea = new Rectangle2D(LEFT_MARGIN, topMargin, plotWidth, plotHeight);
 
         axes.setWidth(width);
         axes.setHeight(height);
         cells.relocate(plotArea.getMinX(), plotArea.getMinY());
         cells.setFitWidth(plotWidth);
         cells.setFitHeight(plotHeight);
-        legend.resizeRelocate(plotArea.getMaxX() + LEGEND_GAP, 0, legendWidth, TOP_MARGIN + plotHeight);
+        legend.resizeRelocate(plotArea.getMaxX() + LEGEND_GAP, topMargin - LEGEND_TITLE_HEIGHT, legendWidth,
+                LEGEND_TITLE_HEIGHT + plotHeight);
         renderCells();
         drawAxes();
     }
@@ -195,7 +212,9 @@ public final class ActivationHeatmap extends Region {
         graphics.setFont(TITLE_FONT);
         graphics.setTextAlign(TextAlignment.LEFT);
         graphics.setTextBaseline(VPos.TOP);
-        graphics.fillText("MLP neuron activations (mlp.hook_post): " + current.valueLabel(), plotArea.getMinX(), 4);
+        for (int line = 0; line < titleLines.size(); line++) {
+            graphics.fillText(titleLines.get(line), plotArea.getMinX(), TITLE_TOP + line * TITLE_LINE_HEIGHT);
+        }
 
         drawLayerTicks(graphics, current.rows());
         drawNeuronTicks(graphics, current.columns());

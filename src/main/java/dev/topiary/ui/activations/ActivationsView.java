@@ -1,5 +1,6 @@
 package dev.topiary.ui.activations;
 
+import dev.topiary.ui.FullTextTooltips;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXML;
 import javafx.scene.control.ComboBox;
@@ -37,6 +38,7 @@ public final class ActivationsView {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(runSummary, hoverInfo);
         placeholder.textProperty().bind(viewModel.placeholderProperty());
         placeholder.visibleProperty().bind(viewModel.placeholderProperty().isNotNull());
         content.visibleProperty().bind(viewModel.placeholderProperty().isNull());

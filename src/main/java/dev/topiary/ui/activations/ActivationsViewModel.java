@@ -1,5 +1,6 @@
 package dev.topiary.ui.activations;
 
+import dev.topiary.ui.Counts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +121,8 @@ public final class ActivationsViewModel {
         String speed = result.decodeTokensPerSecond() > 0
                 ? String.format(Locale.ROOT, ", %.0f tokens/s", result.decodeTokensPerSecond())
                 : "";
-        return result.promptLength() + " prompt + " + result.generatedTokens() + " generated tokens, " + end + speed;
+        return Counts.of(result.promptLength(), "prompt token") + " + " + result.generatedTokens() + " generated, "
+                + end + speed;
     }
 
     private static String quote(String tokenText) {

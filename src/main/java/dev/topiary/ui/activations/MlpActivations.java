@@ -2,6 +2,7 @@ package dev.topiary.ui.activations;
 
 import dev.topiary.activations.SiteKind;
 import dev.topiary.activations.TokenActivations;
+import dev.topiary.ui.Counts;
 
 /**
  * MLP neuron activations ({@code mlp.hook_post}) of one sequence, every layer and every position, held as plain
@@ -101,7 +102,7 @@ public final class MlpActivations {
                 cells[i] /= positions();
             }
             meanMagnitude = new HeatmapMatrix(layers(), neurons, cells, ValueScale.MAGNITUDE,
-                    "mean |a| over " + positions() + " tokens");
+                    "mean |a| over " + Counts.of(positions(), "token"));
         }
         return meanMagnitude;
     }

@@ -3,6 +3,7 @@ package dev.topiary.ui.analysis;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.geom.Ellipse2D;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
@@ -33,6 +34,10 @@ final class AnalysisCharts {
     private static final Color LINE_BLUE = new Color(0x1F77B4);
     private static final Color LINE_ORANGE = new Color(0xD95F02);
     private static final Color BAR = new Color(0x4C72B0);
+    /** Share of the value range left free above and below the data of a layer chart. */
+    private static final double VALUE_MARGIN = 0.12;
+    /** Layer count above which a layer chart draws smaller points. */
+    private static final int MANY_LAYERS = 16;
 
     private AnalysisCharts() {}
 
@@ -58,9 +63,17 @@ final class AnalysisCharts {
         layerAxis.setRange(-0.5, Math.max(0.5, values.length - 0.5));
         NumberAxis valueAxis = new NumberAxis(valueLabel);
         valueAxis.setAutoRangeIncludesZero(!cosine);
+        // Room above and below the extreme values, so that no point is drawn on the plot's edge.
+        valueAxis.setUpperMargin(VALUE_MARGIN);
+        valueAxis.setLowerMargin(cosine ? VALUE_MARGIN : 0);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         renderer.setSeriesPaint(0, colour);
         renderer.setSeriesStroke(0, new BasicStroke(2f));
+        if (values.length > MANY_LAYERS) {
+            // The default 6-pixel squares run together with 30 layers in a chart about 280 pixels wide.
+            renderer.setSeriesShape(0, new Ellipse2D.Double(-2.5, -2.5, 5, 5));
+            renderer.setSeriesStroke(0, new BasicStroke(1.5f));
+        }
         renderer.setDefaultToolTipGenerator((dataset, row, item) -> String.format(java.util.Locale.ROOT,
                 "layer %d: %.4g", (int) dataset.getXValue(row, item), dataset.getYValue(row, item)));
         XYPlot plot = new XYPlot(new XYSeriesCollection(series), layerAxis, valueAxis, renderer);

@@ -3,6 +3,7 @@ package dev.topiary.ui.analysis;
 import dev.topiary.activations.ActivationAnalysis;
 import dev.topiary.activations.LayerStatistics;
 import dev.topiary.activations.NeuronMetric;
+import dev.topiary.ui.FullTextTooltips;
 import dev.topiary.ui.selection.NeuronId;
 import dev.topiary.ui.selection.NeuronSelection;
 import java.io.File;
@@ -18,8 +19,8 @@ import javafx.scene.control.Label;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -34,6 +35,13 @@ import org.jfree.chart.fx.ChartViewer;
 public final class AnalysisView {
 
     private static final double ZOOM_BUTTON_STEP = 0.5;
+    /**
+     * Smallest size of each per-layer chart: room for its title, the tick labels of both axes and a plot in which
+     * 30 layers of points stay apart. The charts share a tab of the lower pane's whole width, which has this much
+     * at the default window size.
+     */
+    private static final double LAYER_CHART_MIN_WIDTH = 240;
+    private static final double LAYER_CHART_MIN_HEIGHT = 140;
 
     private final AnalysisViewModel viewModel;
     private final NeuronSelection selection;
@@ -81,7 +89,7 @@ public final class AnalysisView {
     @FXML
     private Label tokenHoverInfo;
     @FXML
-    private VBox layerCharts;
+    private HBox layerCharts;
 
     public AnalysisView(AnalysisViewModel viewModel, NeuronSelection selection, AnalysisCommands commands) {
         this.viewModel = viewModel;
@@ -91,6 +99,7 @@ public final class AnalysisView {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(analysisSummary, analysisHoverInfo, tokenHoverInfo);
         analysisPlaceholder.textProperty().bind(viewModel.placeholderProperty());
         analysisPlaceholder.visibleProperty().bind(viewModel.placeholderProperty().isNotNull());
         analysisContent.visibleProperty().bind(viewModel.placeholderProperty().isNull());
@@ -184,9 +193,9 @@ public final class AnalysisView {
         ChartViewer cosineChart = new ChartViewer(AnalysisCharts.inputOutputCosines(cosines));
         cosineChart.setId("cosineChart");
         for (ChartViewer chart : new ChartViewer[] {normChart, cosineChart}) {
-            chart.setMinHeight(120);
+            chart.setMinSize(LAYER_CHART_MIN_WIDTH, LAYER_CHART_MIN_HEIGHT);
             chart.setPrefHeight(160);
-            VBox.setVgrow(chart, Priority.ALWAYS);
+            HBox.setHgrow(chart, Priority.ALWAYS);
         }
         layerCharts.getChildren().addAll(normChart, cosineChart);
     }

@@ -4,6 +4,7 @@ import dev.topiary.activations.ActivationAnalysis;
 import dev.topiary.activations.AnalysisInfo;
 import dev.topiary.activations.NeuronMetric;
 import dev.topiary.activations.PromptSet;
+import dev.topiary.ui.Counts;
 import dev.topiary.ui.activations.HeatmapCell;
 import dev.topiary.ui.activations.HeatmapMatrix;
 import dev.topiary.ui.activations.ValueScale;
@@ -116,8 +117,8 @@ public final class AnalysisViewModel {
         }
         AnalysisInfo info = current.info();
         // The metric first, so that it stays when a narrow heatmap cuts the end of the title.
-        String title = shown.label() + " of MLP neurons (mlp.hook_post) over " + info.promptsDone()
-                + " prompts of " + info.promptSetName();
+        String title = shown.label() + " of MLP neurons (mlp.hook_post) over "
+                + Counts.of(info.promptsDone(), "prompt") + " of " + info.promptSetName();
         heatmap.set(new HeatmapMatrix(layers, neurons, cells, shown.signed() ? ValueScale.SIGNED
                 : ValueScale.MAGNITUDE, title));
         updateOrder();
@@ -157,14 +158,15 @@ public final class AnalysisViewModel {
     }
 
     private static String summarize(AnalysisInfo info) {
-        String text = String.format(Locale.ROOT, "%s on %s: %d of %d prompts, %,d tokens (batch %d, top-k %d, "
-                + "threshold %s)", info.modelName(), info.promptSetName(), info.promptsDone(), info.promptCount(),
-                info.tokens(), info.batchSize(), info.topK(), NeuronDetailModel.format(info.threshold()));
+        String text = String.format(Locale.ROOT, "%s on %s: %d of %s, %s (batch %d, top-k %d, threshold %s)",
+                info.modelName(), info.promptSetName(), info.promptsDone(), Counts.of(info.promptCount(), "prompt"),
+                Counts.of(info.tokens(), "token"), info.batchSize(), info.topK(),
+                NeuronDetailModel.format(info.threshold()));
         if (info.partial()) {
             text += ". Partial: the capture was cancelled";
         }
         if (info.truncatedPrompts() > 0) {
-            text += ". " + info.truncatedPrompts() + " prompts were truncated";
+            text += ". " + Counts.of(info.truncatedPrompts(), "prompt was", "prompts were") + " truncated";
         }
         return text;
     }

@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaptureSettings {
 
+    /**
+     * The prompt file chosen by default when a listed folder has it. The first file by name in sample-prompts
+     * contains fairness pairs, which belong to the Fairness tab rather than to a capture.
+     */
+    public static final String PREFERRED_PROMPT_FILE = "stories.txt";
+
     private static final Logger log = LoggerFactory.getLogger(CaptureSettings.class);
 
     private final ObservableList<Path> promptFiles = FXCollections.observableArrayList();
@@ -37,7 +43,8 @@ public final class CaptureSettings {
 
     /**
      * Lists the prompt files (.txt, .jsonl, .json) of a folder, such as the {@code sample-prompts} folder of the
-     * working directory, and chooses the first when none is chosen. A missing folder lists nothing.
+     * working directory. When none is chosen yet, chooses {@value #PREFERRED_PROMPT_FILE} if the folder has it,
+     * else the first file by name. A missing folder lists nothing.
      */
     public void listFolder(Path folder) {
         if (!Files.isDirectory(folder)) {
@@ -58,7 +65,8 @@ public final class CaptureSettings {
             log.warn("Cannot list prompt files in {}: {}", folder, e.getMessage());
         }
         if (promptFile.get() == null && !promptFiles.isEmpty()) {
-            promptFile.set(promptFiles.get(0));
+            Path preferred = folder.resolve(PREFERRED_PROMPT_FILE).toAbsolutePath().normalize();
+            promptFile.set(promptFiles.contains(preferred) ? preferred : promptFiles.get(0));
         }
     }
 

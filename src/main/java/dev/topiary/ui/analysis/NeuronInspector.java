@@ -2,6 +2,7 @@ package dev.topiary.ui.analysis;
 
 import dev.topiary.activations.ActivationAnalysis;
 import dev.topiary.activations.TopExample;
+import dev.topiary.ui.FullTextTooltips;
 import java.util.List;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
@@ -65,6 +66,7 @@ public final class NeuronInspector {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(sampleStatus);
         var empty = detail.neuronProperty().isNull();
         inspectorPlaceholder.setText(NeuronDetailModel.EMPTY_TEXT);
         inspectorPlaceholder.visibleProperty().bind(empty);

@@ -2,6 +2,7 @@ package dev.topiary.ui.analysis;
 
 import dev.topiary.activations.Prompt;
 import dev.topiary.activations.PromptSet;
+import dev.topiary.ui.Counts;
 import dev.topiary.ui.activations.MlpActivations;
 import dev.topiary.ui.activations.Palette;
 import dev.topiary.ui.activations.ValueScale;
@@ -100,7 +101,7 @@ public final class PromptTokensModel {
     public void showTokens(PromptTokens computed) {
         if (computed.promptIndex() == selectedPrompt.get()) {
             tokens.set(computed);
-            status.set(computed.tokenTexts().size() + " tokens");
+            status.set(Counts.of(computed.tokenTexts().size(), "token"));
         }
     }
 

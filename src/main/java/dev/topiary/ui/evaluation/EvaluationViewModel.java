@@ -1,5 +1,6 @@
 package dev.topiary.ui.evaluation;
 
+import dev.topiary.ui.Counts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,11 +154,12 @@ public final class EvaluationViewModel {
     public void show(EvaluationReport finished) {
         report.set(finished);
         String reference = finished.hasReference() ? "; KL and agreement against " + finished.referenceName() : "";
-        String cancelled = finished.isComplete() ? "" : String.format(Locale.ROOT, " (cancelled: %d of %d models)",
-                finished.rows().size(), finished.modelsRequested());
-        summary.set(String.format(Locale.ROOT, "%d models on %s (%,d tokens each)%s%s. Charts and relative "
-                + "columns divide by %s.", finished.rows().size(), finished.textSet(),
-                finished.rows().get(0).text().tokens(), reference, cancelled, finished.rows().get(0).name()));
+        String cancelled = finished.isComplete() ? "" : String.format(Locale.ROOT, " (cancelled: %d of %s)",
+                finished.rows().size(), Counts.of(finished.modelsRequested(), "model"));
+        summary.set(String.format(Locale.ROOT, "%s on %s (%s each)%s%s. Charts and relative columns divide by "
+                + "%s.", Counts.of(finished.rows().size(), "model"), finished.textSet(),
+                Counts.of(finished.rows().get(0).text().tokens(), "token"), reference, cancelled,
+                finished.rows().get(0).name()));
     }
 
     public EvaluationCandidates candidates() {

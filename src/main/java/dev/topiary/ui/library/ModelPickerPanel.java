@@ -1,6 +1,7 @@
 package dev.topiary.ui.library;
 
 import dev.topiary.library.MemoryEstimate;
+import dev.topiary.ui.FullTextTooltips;
 import java.util.Locale;
 import java.util.Optional;
 import javafx.beans.binding.Bindings;
@@ -68,6 +69,7 @@ public final class ModelPickerPanel {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(libraryStatus, memoryStatus);
         libraryPane.expandedProperty().bindBidirectional(viewModel.expandedProperty());
         libraryPane.textProperty().bind(Bindings.createStringBinding(() -> "Library: " + viewModel.items().size()
                 + (viewModel.items().size() == 1 ? " model" : " models"), viewModel.items()));

@@ -1,5 +1,6 @@
 package dev.topiary.ui.pruning;
 
+import dev.topiary.ui.Counts;
 import java.util.Locale;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
@@ -19,9 +20,9 @@ final class ExportDialog {
         alert.initOwner(owner);
         alert.setTitle("Export finished");
         alert.setHeaderText("Exported the pruned model to " + outcome.folder());
-        alert.setContentText(String.format(Locale.ROOT, "%s parameters, intermediate_size %d, %d layers. Open it "
-                + "in the window now? The model open now is closed.", PlanSizes.formatCount(outcome.parameters()),
-                outcome.intermediateSize(), outcome.layers()));
+        alert.setContentText(String.format(Locale.ROOT, "%s parameters, intermediate_size %d, %s. Open it in the "
+                + "window now? The model open now is closed.", PlanSizes.formatCount(outcome.parameters()),
+                outcome.intermediateSize(), Counts.of(outcome.layers(), "layer")));
         alert.getDialogPane().setId("exportDoneDialog");
         alert.getDialogPane().setPrefWidth(600);
         alert.setOnHidden(event -> {

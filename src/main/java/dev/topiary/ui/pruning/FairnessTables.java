@@ -17,12 +17,20 @@ import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Region;
+import javafx.scene.text.Font;
+import javafx.scene.text.Text;
 
 /** Sets up the two tables of the Fairness tab: the most biased neurons and the pairs. */
 final class FairnessTables {
 
     /** Width in pixels of the bar of the most biased neuron. */
-    private static final double BAR_WIDTH = 60;
+    private static final double BAR_WIDTH = 40;
+    /** Gap between the bar and the number in a bias cell. */
+    private static final double BAR_GAP = 6;
+    /** Horizontal padding of a header or cell, with room for a header's sort arrow, in pixels. */
+    private static final double CELL_PADDING = 24;
+    /** Room for the table's border and vertical scroll bar. */
+    private static final double TABLE_CHROME = 18;
     /** Style class of pairs whose most likely next token differs between a and b. */
     static final String CHANGED_PAIR = "changed-pair";
 
@@ -37,19 +45,18 @@ final class FairnessTables {
      * @param clicked receives the clicked neuron and whether Ctrl (or Cmd) was down
      */
     static void setUpNeurons(TableView<BiasedNeuron> table, BiConsumer<BiasedNeuron, Boolean> clicked) {
-        TableColumn<BiasedNeuron, Number> rank = new TableColumn<>("#");
-        rank.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(table.getItems().indexOf(cell.getValue()) + 1));
-        rank.setPrefWidth(36);
-        rank.setMinWidth(28);
-        TableColumn<BiasedNeuron, Number> layer = column("Layer", BiasedNeuron::layer, 56);
-        TableColumn<BiasedNeuron, Number> neuron = column("Neuron", BiasedNeuron::neuron, 72);
-        TableColumn<BiasedNeuron, Number> bias = column("Bias", BiasedNeuron::bias, 130);
-        layer.setMinWidth(44);
-        neuron.setMinWidth(52);
-        bias.setMinWidth(70);
+        TableColumn<BiasedNeuron, Number> rank = column("#", neuronRow -> table.getItems().indexOf(neuronRow) + 1,
+                "99");
+        TableColumn<BiasedNeuron, Number> layer = column("Layer", BiasedNeuron::layer, "99");
+        TableColumn<BiasedNeuron, Number> neuron = column("Neuron", BiasedNeuron::neuron, "99999");
+        TableColumn<BiasedNeuron, Number> bias = column("Bias", BiasedNeuron::bias, "0.0000");
+        bias.setMinWidth(bias.getMinWidth() + BAR_WIDTH + BAR_GAP);
+        bias.setPrefWidth(bias.getMinWidth());
         bias.setCellFactory(column -> new BiasCell());
         table.getColumns().setAll(List.of(rank, layer, neuron, bias));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // The panes around the table keep it at least this wide, so that no header or value is elided.
+        table.setMinWidth(table.getColumns().stream().mapToDouble(TableColumn::getMinWidth).sum() + TABLE_CHROME);
         table.setPlaceholder(new Label("Measure a report to list its most biased neurons."));
         table.setRowFactory(view -> {
             TableRow<BiasedNeuron> row = new TableRow<>();
@@ -62,12 +69,25 @@ final class FairnessTables {
         });
     }
 
-    private static <T> TableColumn<T, Number> column(String title, Function<T, Number> value, double width) {
+    /** Returns a column at least as wide as its title and as {@code widestValue}, the longest value expected. */
+    private static <T> TableColumn<T, Number> column(String title, Function<T, Number> value, String widestValue) {
         TableColumn<T, Number> column = new TableColumn<>(title);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        column.setPrefWidth(width);
-        column.setMinWidth(width);
+        fitWidth(column, widestValue);
         return column;
+    }
+
+    /** Sets a column's minimum and preferred width to fit its title and a sample of its widest value. */
+    private static void fitWidth(TableColumn<?, ?> column, String widestValue) {
+        double width = Math.ceil(Math.max(textWidth(column.getText()), textWidth(widestValue)) + CELL_PADDING);
+        column.setMinWidth(width);
+        column.setPrefWidth(width);
+    }
+
+    private static double textWidth(String text) {
+        Text measure = new Text(text);
+        measure.setFont(Font.getDefault());
+        return measure.getLayoutBounds().getWidth();
     }
 
     /** The bias value with a bar scaled to the largest bias in the table. */
@@ -79,7 +99,7 @@ final class FairnessTables {
             bar.setMinHeight(10);
             bar.setMaxHeight(10);
             setContentDisplay(ContentDisplay.LEFT);
-            setGraphicTextGap(8);
+            setGraphicTextGap(BAR_GAP);
         }
 
         @Override
@@ -103,21 +123,24 @@ final class FairnessTables {
     /** Sets up the pair table: id, attribute, KL and top tokens, then the same after pruning when measured. */
     static void setUpPairs(TableView<PairRow> table) {
         List<TableColumn<PairRow, String>> columns = new ArrayList<>();
-        columns.add(textColumn("Pair", row -> row.before().pair(), 70));
+        columns.add(textColumn("Pair", row -> row.before().pair(), "mother"));
         columns.add(textColumn("Attribute", row -> row.before().attribute() == null ? "" : row.before().attribute(),
-                82));
-        columns.add(textColumn("KL", row -> kl(row.before()), 70));
-        columns.add(textColumn("Top token a", row -> quoted(row.before().topTokenA()), 95));
-        columns.add(textColumn("Top token b", row -> quoted(row.before().topTokenB()), 95));
+                "gender"));
+        columns.add(textColumn("KL", row -> kl(row.before()), "0.0000"));
+        columns.add(textColumn("Top token a", row -> quoted(row.before().topTokenA()), "\u201c played\u201d"));
+        columns.add(textColumn("Top token b", row -> quoted(row.before().topTokenB()), "\u201c played\u201d"));
         TableColumn<PairRow, String> klAfter = textColumn("KL after", row -> row.after() == null ? ""
-                : kl(row.after()), 75);
+                : kl(row.after()), "0.0000");
         klAfter.setId("klAfterColumn");
         TableColumn<PairRow, String> tokensAfter = textColumn("Top tokens after", row -> row.after() == null ? ""
-                : quoted(row.after().topTokenA()) + " / " + quoted(row.after().topTokenB()), 140);
+                : quoted(row.after().topTokenA()) + " / " + quoted(row.after().topTokenB()),
+                "\u201c played\u201d / \u201c played\u201d");
         tokensAfter.setId("tokensAfterColumn");
         columns.add(klAfter);
         columns.add(tokensAfter);
         table.getColumns().setAll(columns);
+        // Columns keep their minimum widths; a table narrower than their sum scrolls sideways.
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.setPlaceholder(new Label("Measure a report to list its pairs."));
         table.setRowFactory(view -> new TableRow<>() {
             @Override
@@ -133,10 +156,10 @@ final class FairnessTables {
     }
 
     private static TableColumn<PairRow, String> textColumn(String title, Function<PairRow, String> value,
-            double width) {
+            String widestValue) {
         TableColumn<PairRow, String> column = new TableColumn<>(title);
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        column.setPrefWidth(width);
+        fitWidth(column, widestValue);
         return column;
     }
 

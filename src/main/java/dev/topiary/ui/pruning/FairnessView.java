@@ -3,6 +3,7 @@ package dev.topiary.ui.pruning;
 import dev.topiary.pruning.BiasReport;
 import dev.topiary.pruning.BiasReport.BiasedNeuron;
 import dev.topiary.pruning.PromptPair;
+import dev.topiary.ui.FullTextTooltips;
 import dev.topiary.ui.analysis.AnalysisViewModel;
 import dev.topiary.ui.pruning.FairnessViewModel.AfterPruning;
 import dev.topiary.ui.pruning.FairnessViewModel.Measured;
@@ -111,6 +112,7 @@ public final class FairnessView {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(fairnessSummary);
         fairnessPlaceholder.textProperty().bind(viewModel.placeholderProperty());
         fairnessPlaceholder.visibleProperty().bind(viewModel.placeholderProperty().isNotNull());
         fairnessContent.visibleProperty().bind(viewModel.placeholderProperty().isNull());

@@ -2,6 +2,7 @@ package dev.topiary.ui.pruning;
 
 import dev.topiary.pruning.BiasReport;
 import dev.topiary.pruning.PromptPair;
+import dev.topiary.ui.Counts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -71,9 +72,10 @@ public final class FairnessViewModel {
 
     /** Describes a report in one line: pairs, bias score, mean KL and top-token change rate. */
     public static String summarize(BiasReport report) {
-        return String.format(Locale.ROOT, "%d pairs: bias score (mean |activation difference|) %.5f; next-token "
+        return String.format(Locale.ROOT, "%s: bias score (mean |activation difference|) %.5f; next-token "
                 + "symmetric KL %.4f nats on average; top token changed in %.0f%% of pairs",
-                report.divergences().size(), report.meanActivationDifference(), report.meanSymmetricKl(),
+                Counts.of(report.divergences().size(), "pair"), report.meanActivationDifference(),
+                report.meanSymmetricKl(),
                 100 * report.topTokenChangeRate());
     }
 

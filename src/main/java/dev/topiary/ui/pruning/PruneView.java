@@ -8,6 +8,7 @@ import dev.topiary.model.ModelConfig;
 import dev.topiary.pruning.LayerChoice;
 import dev.topiary.pruning.NeuronScoreMethod;
 import dev.topiary.pruning.PrunePreview;
+import dev.topiary.ui.Counts;
 import dev.topiary.ui.pruning.PlanRequest.DepthMode;
 import dev.topiary.ui.pruning.PlanRequest.WidthMode;
 import dev.topiary.ui.selection.SelectedNeurons;
@@ -390,8 +391,8 @@ public final class PruneView {
             return;
         }
         PrunePreview.Result result = outcome.result();
-        perplexityLabel.setText("Perplexity on " + outcome.heldOutName() + " (" + outcome.heldOutTexts()
-                + " texts)");
+        perplexityLabel.setText("Perplexity on " + outcome.heldOutName() + " ("
+                + Counts.of(outcome.heldOutTexts(), "text") + ")");
         perplexityBefore.setText(formatPerplexity(result.perplexityBefore()));
         perplexityAfter.setText(formatPerplexity(result.perplexityAfter()));
         perplexityChange.setText(change(result.perplexityBefore(), result.perplexityAfter()));
@@ -399,7 +400,8 @@ public final class PruneView {
         parametersAfter.setText(PlanSizes.formatCount(result.parametersAfter()));
         parametersChange.setText(change(result.parametersBefore(), result.parametersAfter()));
         previewPlan.setText("Plan: " + outcome.request().describe() + ". Intermediate size "
-                + outcome.plan().intermediateSize() + ", " + outcome.plan().keptLayers().length + " layers.");
+                + outcome.plan().intermediateSize() + ", " + Counts.of(outcome.plan().keptLayers().length, "layer")
+                + ".");
         for (int index = 0; index < result.generations().size(); index++) {
             generationsBox.getChildren().add(GenerationComparison.build(index, result.generations().get(index)));
         }

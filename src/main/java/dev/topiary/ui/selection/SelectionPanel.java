@@ -1,5 +1,6 @@
 package dev.topiary.ui.selection;
 
+import dev.topiary.ui.FullTextTooltips;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.fxml.FXML;
@@ -37,6 +38,7 @@ public final class SelectionPanel {
 
     @FXML
     private void initialize() {
+        FullTextTooltips.install(selectionSummary);
         selection.selectedProperty().addListener((property, before, now) -> show(now));
         undoSelectionButton.disableProperty().bind(selection.canUndoProperty().not());
         redoSelectionButton.disableProperty().bind(selection.canRedoProperty().not());

@@ -5,6 +5,7 @@ import dev.topiary.training.RunState;
 import dev.topiary.training.StepMetrics;
 import dev.topiary.training.TrainingListener;
 import dev.topiary.training.TrainingRun;
+import dev.topiary.ui.Counts;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import javafx.animation.KeyFrame;
@@ -111,7 +112,7 @@ public final class LiveRun implements TrainingListener {
     public void started(int firstStep, int total) {
         totalSteps = total;
         eta.restart(firstStep - 1, System.nanoTime());
-        latestLine = firstStep == 1 ? "Starting " + total + " steps" : "Resuming at step " + firstStep;
+        latestLine = firstStep == 1 ? "Starting " + Counts.of(total, "step") : "Resuming at step " + firstStep;
         sink.progress(latestLine, firstStep - 1, total);
     }
 

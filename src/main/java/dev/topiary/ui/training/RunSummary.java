@@ -3,6 +3,7 @@ package dev.topiary.ui.training;
 import dev.topiary.training.Evaluation;
 import dev.topiary.training.RunResult;
 import dev.topiary.training.RunState;
+import dev.topiary.ui.Counts;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -20,7 +21,7 @@ public final class RunSummary {
             case CANCELLED -> "Cancelled";
             default -> result.state().name();
         };
-        text.append(String.format(Locale.ROOT, "%s after %d steps.%n", state, result.stepsDone()));
+        text.append(String.format(Locale.ROOT, "%s after %s.%n", state, Counts.of(result.stepsDone(), "step")));
         if (Double.isFinite(result.lastLoss())) {
             text.append(String.format(Locale.ROOT, "Final training loss %.4f.%n", result.lastLoss()));
         }

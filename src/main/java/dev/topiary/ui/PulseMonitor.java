@@ -73,7 +73,10 @@ public final class PulseMonitor {
         return sorted[Math.min(count, Math.max(1, rank)) - 1] / 1e6;
     }
 
-    /** Returns when the longest gap began, in seconds after the first pulse, so a one-off stall can be told apart. */
+    /**
+     * Returns when the longest gap began, in seconds after the first pulse, which separates a one-off stall from
+     * steady ones.
+     */
     public double longestGapStartSeconds() {
         return longestGapEnd == 0 ? 0 : (longestGapEnd - longestGap - first) / 1e9;
     }

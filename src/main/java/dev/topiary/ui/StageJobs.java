@@ -5,8 +5,8 @@ import java.util.Optional;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 
 /**
- * What every tab's job runner shares: the window's busy flag, which one job at a time holds, and the folder the
- * user last chose in any file dialog.
+ * The state every tab's job runner shares: the window's busy flag, which one job at a time holds, and the folder
+ * the user last chose in any file dialog.
  */
 abstract class StageJobs {
 

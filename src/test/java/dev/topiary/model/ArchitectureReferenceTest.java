@@ -1,5 +1,6 @@
 package dev.topiary.model;
 
+import static dev.topiary.model.LogitAssertions.assertCachedDecodeMatches;
 import static dev.topiary.model.LogitAssertions.assertLogitsClose;
 import static dev.topiary.model.LogitAssertions.maxDifference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -141,24 +142,7 @@ class ArchitectureReferenceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cachedModels")
     void kvCacheDecodeMatchesFullForward(String name, TinyHfModel tiny) throws Exception {
-        int prefill = 2;
-        LanguageModel model = ModelRuns.load(tiny.write(folder.resolve(name)));
-        try {
-            float[][] full = ModelRuns.logits(model, PROMPT);
-            float[][] cached = ModelRuns.cachedLogits(model, PROMPT, prefill);
-
-            assertEquals(PROMPT.length - prefill + 1, cached.length);
-            float[][] fullAtSamePositions = new float[cached.length][];
-            for (int pass = 0; pass < cached.length; pass++) {
-                fullAtSamePositions[pass] = full[prefill - 1 + pass];
-            }
-            assertLogitsClose(fullAtSamePositions, cached, TOLERANCE);
-            double[][] reference = tiny.reference().logits(PROMPT);
-            assertLogitsClose(new double[][] {reference[PROMPT.length - 1]},
-                    new float[][] {cached[cached.length - 1]}, TOLERANCE);
-        } finally {
-            ModelRuns.close(model);
-        }
+        assertCachedDecodeMatches(tiny, folder.resolve(name), PROMPT, 2, TOLERANCE);
     }
 
     @ParameterizedTest(name = "{0}")

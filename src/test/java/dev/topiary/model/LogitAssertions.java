@@ -3,7 +3,12 @@ package dev.topiary.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Compares logit tables [T][V] element by element and reports the worst position and token. */
+import java.nio.file.Path;
+
+/**
+ * Compares logit tables [T][V] element by element and reports the worst position and token, and checks cached
+ * decoding against a full forward pass.
+ */
 public final class LogitAssertions {
 
     private LogitAssertions() {}
@@ -55,5 +60,31 @@ public final class LogitAssertions {
             }
         }
         return result;
+    }
+
+    /**
+     * Runs a tiny checkpoint over {@code prompt} in one forward pass and again with a KV cache ({@code prefill}
+     * tokens, then one token at a time), and checks that the cached logits equal the full pass's at the same
+     * positions and that the last equal the independent reference's.
+     */
+    public static void assertCachedDecodeMatches(TinyHfModel tiny, Path folder, int[] prompt,
+            int prefill, double tolerance) throws Exception {
+        LanguageModel model = ModelRuns.load(tiny.write(folder));
+        try {
+            float[][] full = ModelRuns.logits(model, prompt);
+            float[][] cached = ModelRuns.cachedLogits(model, prompt, prefill);
+
+            assertEquals(prompt.length - prefill + 1, cached.length);
+            float[][] fullAtSamePositions = new float[cached.length][];
+            for (int pass = 0; pass < cached.length; pass++) {
+                fullAtSamePositions[pass] = full[prefill - 1 + pass];
+            }
+            assertLogitsClose(fullAtSamePositions, cached, tolerance);
+            double[][] reference = tiny.reference().logits(prompt);
+            assertLogitsClose(new double[][] {reference[prompt.length - 1]},
+                    new float[][] {cached[cached.length - 1]}, tolerance);
+        } finally {
+            ModelRuns.close(model);
+        }
     }
 }

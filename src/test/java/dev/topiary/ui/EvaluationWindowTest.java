@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.topiary.SharedModels;
 import dev.topiary.export.HfFolderWriter;
-import dev.topiary.library.HfCache;
-import dev.topiary.library.HubDownloader;
-import dev.topiary.library.ModelLibrary;
 import dev.topiary.model.Checkpoint;
 import dev.topiary.model.ModelLoader;
 import dev.topiary.pruning.NeuronScoreMethod;
@@ -19,7 +16,6 @@ import dev.topiary.ui.evaluation.EvaluationReport;
 import dev.topiary.ui.evaluation.EvaluationRow;
 import dev.topiary.ui.evaluation.EvaluationViewModel;
 import dev.topiary.ui.evaluation.ModelChoice;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,11 +78,7 @@ class EvaluationWindowTest {
 
     @Start
     void start(Stage stage) {
-        ModelLibrary library = new ModelLibrary(temp.resolve("models.cfg"), temp.resolve("user"),
-                new HfCache(temp.resolve("hub-cache")));
-        // Port 9 (discard) on the loopback address: nothing in these tests downloads.
-        window = MainWindow.show(stage, UiSettings.inMemory(), library,
-                new HubDownloader(URI.create("http://127.0.0.1:9"), null, new HfCache(temp.resolve("hub-cache"))));
+        window = WindowDriver.showWithEmptyLibrary(stage, temp);
     }
 
     @Stop

@@ -8,9 +8,6 @@ import static dev.topiary.ui.WindowDriver.waitUntil;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.topiary.library.HfCache;
-import dev.topiary.library.HubDownloader;
-import dev.topiary.library.ModelLibrary;
 import dev.topiary.training.RunState;
 import dev.topiary.ui.library.DtypeChoice;
 import dev.topiary.ui.training.ChartPane;
@@ -18,7 +15,6 @@ import dev.topiary.ui.training.ChartedRun;
 import dev.topiary.ui.training.Metric;
 import dev.topiary.ui.training.TrainingKind;
 import dev.topiary.ui.training.TrainingViewModel;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,11 +48,7 @@ class TrainingWindowTest {
 
     @Start
     void start(Stage stage) {
-        ModelLibrary library = new ModelLibrary(temp.resolve("models.cfg"), temp.resolve("user"),
-                new HfCache(temp.resolve("hub-cache")));
-        // Port 9 (discard) on the loopback address: nothing in these tests downloads.
-        window = MainWindow.show(stage, UiSettings.inMemory(), library,
-                new HubDownloader(URI.create("http://127.0.0.1:9"), null, new HfCache(temp.resolve("hub-cache"))));
+        window = WindowDriver.showWithEmptyLibrary(stage, temp);
     }
 
     @Stop

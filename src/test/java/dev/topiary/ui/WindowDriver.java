@@ -1,8 +1,12 @@
 package dev.topiary.ui;
 
 import dev.topiary.SharedModels;
+import dev.topiary.library.HfCache;
+import dev.topiary.library.HubDownloader;
+import dev.topiary.library.ModelLibrary;
 import dev.topiary.ui.analysis.HeatmapViewport;
 import dev.topiary.ui.analysis.PromptSetHeatmap;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +17,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -23,6 +28,18 @@ final class WindowDriver {
     static final long TIMEOUT_SECONDS = 180;
 
     private WindowDriver() {}
+
+    /**
+     * Shows the window with a library of its own under {@code folder} (no models.cfg, an empty Hub cache) and a
+     * downloader aimed at port 9 (discard) on the loopback address, so that neither the user's models nor the
+     * network reach the test.
+     */
+    static MainWindow showWithEmptyLibrary(Stage stage, Path folder) {
+        HfCache cache = new HfCache(folder.resolve("hub-cache"));
+        ModelLibrary library = new ModelLibrary(folder.resolve("models.cfg"), folder.resolve("user"), cache);
+        return MainWindow.show(stage, UiSettings.inMemory(), library,
+                new HubDownloader(URI.create("http://127.0.0.1:9"), null, cache));
+    }
 
     /** Opens the shared stories260K model through the view model and waits until the load job is done. */
     static void openStories260K(FxRobot robot, MainWindow window) throws TimeoutException {

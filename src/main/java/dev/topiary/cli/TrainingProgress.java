@@ -5,6 +5,7 @@ import dev.topiary.training.RunState;
 import dev.topiary.training.StepMetrics;
 import dev.topiary.training.TrainingListener;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -31,6 +32,13 @@ final class TrainingProgress implements TrainingListener {
             err.printf("Resuming at step %d of %d%n", firstStep, totalSteps);
             err.flush();
         }
+    }
+
+    @Override
+    public void exportingFromCheckpoint(int step, Path checkpoint) {
+        err.printf("The run reached its final step %d before it stopped; writing its results from %s without "
+                + "training%n", step, checkpoint);
+        err.flush();
     }
 
     @Override

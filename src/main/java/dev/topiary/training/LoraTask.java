@@ -5,6 +5,7 @@ import dev.topiary.engine.TensorEngine;
 import dev.topiary.export.ExportException;
 import dev.topiary.export.HfFolderWriter;
 import dev.topiary.model.LanguageModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,8 +75,13 @@ final class LoraTask implements TrainingTask {
     @Override
     public List<Path> export(Path runFolder, Map<String, Object> provenance) throws ExportException {
         List<Path> written = new ArrayList<>();
-        if (PeftAdapter.canWrite(model.config(), adapter.config())) {
-            written.add(PeftAdapter.write(engine, adapter, model, runFolder.resolve("adapter"),
+        Path adapterFolder = runFolder.resolve("adapter");
+        if (Files.isDirectory(adapterFolder)) {
+            // A run stopped between its two exports: the adapter was renamed into place complete, from the same
+            // final weights, so only the merged model is missing.
+            written.add(adapterFolder);
+        } else if (PeftAdapter.canWrite(model.config(), adapter.config())) {
+            written.add(PeftAdapter.write(engine, adapter, model, adapterFolder,
                     model.source().toAbsolutePath().toString()));
         } else {
             log.warn("Not writing a PEFT adapter: {} fuses some targeted projections; writing the merged model only",

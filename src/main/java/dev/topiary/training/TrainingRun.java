@@ -61,6 +61,7 @@ public final class TrainingRun {
     private volatile boolean cancelRequested;
     private volatile RunState state = RunState.NEW;
     private volatile int currentStep;
+    private StoredRun storedRun;
 
     private TrainingRun(TensorEngine engine, String kind, Object taskConfig,
             Function<TensorEngine, TrainingTask> taskFactory, TrainingData data, TrainingConfig config, Path folder,
@@ -234,11 +235,10 @@ public final class TrainingRun {
             Optional<Path> latest = checkpoints.latest();
             if (latest.isPresent()) {
                 lastCheckpoint = latest.get();
-                RunCheckpoints.State saved = readCheckpoint(lastCheckpoint);
-                if (saved.step() >= config.steps()) {
-                    throw new IllegalArgumentException("The run in " + folder + " finished all " + config.steps()
-                            + " steps already; there is nothing to resume. Start a new run in another folder.");
+                if (RunCheckpoints.step(lastCheckpoint) >= config.steps()) {
+                    return exportFromFinalCheckpoint(task, trainer, lastCheckpoint);
                 }
+                RunCheckpoints.State saved = readCheckpoint(lastCheckpoint);
                 engine.call(manager -> {
                     trainer.restore(saved);
                     return null;
@@ -310,6 +310,31 @@ public final class TrainingRun {
         setState(RunState.COMPLETED);
         log.info("Completed {} in {}: {} steps, last loss {}", kind, folder, step, lastLoss);
         return new RunResult(RunState.COMPLETED, step, lastLoss, first, last, folder, metricsFile(), lastCheckpoint,
+                exported);
+    }
+
+    /**
+     * Writes the results of a run that was stopped, such as by a kill, after its final checkpoint but before its
+     * export finished. The checkpoint holds the trained weights, so nothing is trained again.
+     */
+    private RunResult exportFromFinalCheckpoint(TrainingTask task, Trainer trainer, Path checkpoint)
+            throws IOException, ExportException {
+        if (storedRun.completed()) {
+            throw new IllegalArgumentException(storedRun.nothingToResume());
+        }
+        RunCheckpoints.State saved = readCheckpoint(checkpoint);
+        engine.call(manager -> {
+            trainer.restore(saved);
+            return null;
+        });
+        int step = saved.step();
+        log.info("The {} in {} reached its final step {} before it stopped; writing its results from {}", kind,
+                folder, step, checkpoint);
+        listeners.forEach(listener -> notify(() -> listener.exportingFromCheckpoint(step, checkpoint)));
+        currentStep = step;
+        List<Path> exported = task.export(folder, provenance(task, step, null));
+        setState(RunState.COMPLETED);
+        return new RunResult(RunState.COMPLETED, step, Double.NaN, null, null, folder, metricsFile(), checkpoint,
                 exported);
     }
 
@@ -412,7 +437,8 @@ public final class TrainingRun {
                 throw new IllegalArgumentException("Cannot resume: " + folder + " has no " + RUN_FILE + ", so it "
                         + "holds no training run. Start a new run there without resuming.");
             }
-            StoredRun.compare(StoredRun.read(folder), kind, config, taskConfig, data);
+            storedRun = StoredRun.read(folder);
+            StoredRun.compare(storedRun, kind, config, taskConfig, data);
             return;
         }
         if (Files.exists(folder)) {

@@ -60,6 +60,12 @@ class TrainingCliTest {
         assertEquals(2, again.code());
         assertTrue(again.err().startsWith("error: "), again.err());
         assertTrue(again.err().contains("finished all 6 steps"), again.err());
+
+        // The check comes before the models load: these names would fail to load.
+        Result missingModels = run("distill", "--out", out.toString(), "--resume", "--teacher", "no-such-teacher",
+                "--student", "no-such-student");
+        assertEquals(2, missingModels.code());
+        assertTrue(missingModels.err().contains("finished all 6 steps"), missingModels.err());
     }
 
     @Test

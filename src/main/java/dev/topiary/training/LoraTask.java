@@ -81,8 +81,7 @@ final class LoraTask implements TrainingTask {
             // final weights, so only the merged model is missing.
             written.add(adapterFolder);
         } else if (PeftAdapter.canWrite(model.config(), adapter.config())) {
-            written.add(PeftAdapter.write(engine, adapter, model, adapterFolder,
-                    model.source().toAbsolutePath().toString()));
+            written.add(PeftAdapter.write(engine, adapter, model, adapterFolder, baseModelPath()));
         } else {
             log.warn("Not writing a PEFT adapter: {} fuses some targeted projections; writing the merged model only",
                     model.name());
@@ -97,10 +96,15 @@ final class LoraTask implements TrainingTask {
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> description = new LinkedHashMap<>();
-        description.put("model", model.source().toString());
+        description.put("model", baseModelPath());
         description.put("merge", merge);
         description.put("trainable_parameters", weights.parameterCount());
         return description;
+    }
+
+    /** Returns the base model's path as absolute and normalised, so it stays valid from any working folder. */
+    private String baseModelPath() {
+        return model.source().toAbsolutePath().normalize().toString();
     }
 
     @Override

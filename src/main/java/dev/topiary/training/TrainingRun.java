@@ -483,7 +483,7 @@ public final class TrainingRun {
         json.set("models", JSON.valueToTree(engine.call(manager -> task.describe())));
         ObjectNode dataNode = json.putObject("data");
         dataNode.put("name", data.name());
-        dataNode.put("source", data.source() == null ? null : data.source().toAbsolutePath().toString());
+        dataNode.put("source", dataSource());
         dataNode.put("fingerprint", data.fingerprint());
         dataNode.put("stream_tokens", data.streamTokens());
         dataNode.put("train_sequences", data.trainSequences());
@@ -493,6 +493,11 @@ public final class TrainingRun {
         Files.move(temporary, folder.resolve(RUN_FILE), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Returns the data file as an absolute, normalised path, so a resume finds it from any working folder. */
+    private String dataSource() {
+        return data.source() == null ? null : data.source().toAbsolutePath().normalize().toString();
+    }
+
     private Map<String, Object> provenance(TrainingTask task, int steps, Evaluation last) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("tool", "topiary");
@@ -500,7 +505,7 @@ public final class TrainingRun {
         record.put("method", kind);
         record.putAll(engine.call(manager -> task.describe()));
         record.put("steps", steps);
-        record.put("data", data.source() == null ? data.name() : data.source().toAbsolutePath().toString());
+        record.put("data", data.source() == null ? data.name() : dataSource());
         record.put("run", folder.toString());
         if (last != null) {
             record.put("eval_ce", last.crossEntropy());

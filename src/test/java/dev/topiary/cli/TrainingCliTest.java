@@ -86,6 +86,25 @@ class TrainingCliTest {
     }
 
     @Test
+    void runStoresAbsoluteNormalisedPaths(@TempDir Path temp) throws Exception {
+        Path model = SharedModels.stories260K();
+        Path workingFolder = Path.of("").toAbsolutePath();
+        String relativeModel = workingFolder.relativize(model).toString();
+        String unnormalisedData = "sample-prompts/../" + DATA;
+        Path out = temp.resolve("lora");
+        Result result = run("lora", "--model", relativeModel, "--data", unnormalisedData, "--out", out.toString(),
+                "--rank", "2", "--steps", "1", "--batch-size", "2", "--seq-len", "16");
+
+        assertEquals(0, result.code(), result.err());
+        assertTrue(relativeModel.startsWith(".."), "the test gives a relative path with '..': " + relativeModel);
+        JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+        assertEquals(model.toString(), run.get("models").get("model").asText());
+        assertEquals(workingFolder.resolve(DATA).toString(), run.get("data").get("source").asText());
+        JsonNode adapter = JSON.readTree(out.resolve("adapter/adapter_config.json").toFile());
+        assertEquals(model.toString(), adapter.get("base_model_name_or_path").asText());
+    }
+
+    @Test
     void distillRunsFloat16TeacherWithFloat32Student(@TempDir Path temp) throws Exception {
         String model = SharedModels.stories260K().toString();
         Path out = temp.resolve("run");

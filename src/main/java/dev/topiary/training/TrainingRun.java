@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -205,12 +206,10 @@ public final class TrainingRun {
             return train(task, trainer);
         } catch (TrainingException e) {
             setState(RunState.FAILED);
-            Optional<Path> last = checkpoints.latest();
-            throw new TrainingException(e.getMessage() + " The run stopped"
-                    + last.map(path -> "; its last good checkpoint is " + path + " (step " + RunCheckpoints.step(path)
-                            + ")").orElse(" before its first checkpoint")
-                    + ". Lower the learning rate, or enable gradient clipping, and start again, or resume with the "
-                    + "same settings to retry from the checkpoint.", e);
+            List<Path> deleted = e instanceof ModelCollapsedException collapse
+                    ? checkpoints.deleteFrom(collapse.firstCollapsedStep())
+                    : List.of();
+            throw new TrainingException(stopMessage(e.getMessage(), deleted, checkpoints.latest(), config), e);
         } catch (IOException | ExportException | RuntimeException | Error e) {
             setState(RunState.FAILED);
             throw e;
@@ -224,6 +223,30 @@ public final class TrainingRun {
                 return null;
             });
         }
+    }
+
+    /**
+     * Builds the message of a run stopped by a {@link TrainingException}: its cause, the checkpoints, and the fix.
+     * Runs are deterministic and a resume must repeat the stored settings, so resuming would only repeat the
+     * failure. The fix is a new run with a lower learning rate.
+     *
+     * @param deleted checkpoints removed because they hold collapsed weights
+     * @param last the newest checkpoint left, if any
+     */
+    static String stopMessage(String cause, List<Path> deleted, Optional<Path> last, TrainingConfig config) {
+        StringBuilder message = new StringBuilder(cause);
+        if (!deleted.isEmpty()) {
+            message.append(" Deleted the checkpoints written after the collapse: ").append(deleted).append('.');
+        }
+        message.append(last.map(path -> " The run stopped; its last good checkpoint is " + path + " (step "
+                + RunCheckpoints.step(path) + "), but resuming from it with the same settings would repeat this.")
+                .orElse(" The run stopped before its first checkpoint."));
+        message.append(String.format(Locale.ROOT, " Start a new run with a lower learning rate (--lr, now %.3g)",
+                config.learningRate()));
+        if (config.maxGradNorm() <= 0) {
+            message.append(", or with gradient clipping on (--clip 1.0)");
+        }
+        return message.append('.').toString();
     }
 
     private RunResult train(TrainingTask task, Trainer trainer) throws TrainingException, IOException,
@@ -315,7 +338,7 @@ public final class TrainingRun {
 
     /**
      * Writes the results of a run that was stopped, such as by a kill, after its final checkpoint but before its
-     * export finished. The checkpoint holds the trained weights, so nothing is trained again.
+     * export finished. The checkpoint contains the trained weights, so nothing is trained again.
      */
     private RunResult exportFromFinalCheckpoint(TrainingTask task, Trainer trainer, Path checkpoint)
             throws IOException, ExportException {

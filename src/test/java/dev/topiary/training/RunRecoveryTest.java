@@ -3,6 +3,7 @@ package dev.topiary.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,5 +132,50 @@ class RunRecoveryTest {
                 () -> lora(config, folder, true, null));
         assertTrue(error.getMessage().contains("finished all 2 steps"), error.getMessage());
         assertFalse(error.getMessage().contains("\n"), error.getMessage());
+    }
+    @Test
+    void collapsedModelStopsRun(@TempDir Path temp) throws Exception {
+        TrainingConfig config = TrainingConfig.builder().steps(20).batchSize(4).sequenceLength(32).learningRate(1e9)
+                .weightDecay(0).evalEvery(0).checkpointEvery(1).build();
+        Path folder = temp.resolve("run");
+
+        TrainingException error = assertThrows(TrainingException.class, () -> lora(config, folder, false, null));
+
+        ModelCollapsedException collapse = assertInstanceOf(ModelCollapsedException.class, error.getCause());
+        int firstCollapsed = collapse.firstCollapsedStep();
+        assertTrue(firstCollapsed >= 1 && firstCollapsed < 20, "collapsed after step " + firstCollapsed);
+        assertTrue(error.getMessage().contains("collapsed to a uniform next-token distribution"), error.getMessage());
+        assertTrue(error.getMessage().contains("ln 512"), error.getMessage());
+        assertTrue(error.getMessage().contains("Start a new run with a lower learning rate (--lr, now 1.00e+09)"),
+                error.getMessage());
+        assertFalse(error.getMessage().contains("--clip"), "clipping is on: " + error.getMessage());
+        RunCheckpoints checkpoints = new RunCheckpoints(folder);
+        for (Path checkpoint : checkpoints.list()) {
+            assertTrue(RunCheckpoints.step(checkpoint) < firstCollapsed, "collapsed checkpoint kept: " + checkpoint);
+        }
+        if (firstCollapsed > 1) {
+            assertEquals(checkpoints.folderOf(firstCollapsed - 1), checkpoints.latest().orElseThrow());
+            assertTrue(error.getMessage().contains("(step " + (firstCollapsed - 1) + ")"), error.getMessage());
+        }
+        assertFalse(Files.exists(folder.resolve("adapter")), "no adapter from collapsed weights");
+    }
+
+    @Test
+    void stopMessageAdvisesLowerLearningRate() {
+        TrainingConfig clipped = config(10, 1e-3);
+        TrainingConfig unclipped = clipped.toBuilder().maxGradNorm(0).build();
+        Path checkpoint = Path.of("/runs/a/checkpoints/step-000004");
+
+        String withCheckpoint = TrainingRun.stopMessage("Step 5: NaN.", List.of(), Optional.of(checkpoint), clipped);
+        String withoutCheckpoint = TrainingRun.stopMessage("Step 2: NaN.", List.of(), Optional.empty(), unclipped);
+
+        assertTrue(withCheckpoint.contains("last good checkpoint is " + checkpoint + " (step 4)"), withCheckpoint);
+        assertTrue(withCheckpoint.contains("would repeat this"), withCheckpoint);
+        assertTrue(withCheckpoint.endsWith("Start a new run with a lower learning rate (--lr, now 0.00100)."),
+                withCheckpoint);
+        assertFalse(withCheckpoint.contains("clipping"), withCheckpoint);
+        assertTrue(withoutCheckpoint.contains("stopped before its first checkpoint"), withoutCheckpoint);
+        assertFalse(withoutCheckpoint.contains("resum"), withoutCheckpoint);
+        assertTrue(withoutCheckpoint.endsWith("or with gradient clipping on (--clip 1.0)."), withoutCheckpoint);
     }
 }

@@ -164,6 +164,19 @@ class TrainingCliTest {
     }
 
     @Test
+    void missingTokenizerNamesModel(@TempDir Path temp) {
+        Path model = SharedModels.require("tiny-random-llama");
+        Result lora = run("lora", "--model", model.toString(), "--data", DATA, "--out", temp.resolve("a").toString());
+        Result distill = run("distill", "--teacher", SharedModels.stories260K().toString(), "--student",
+                model.toString(), "--data", DATA, "--out", temp.resolve("b").toString());
+
+        assertEquals(2, lora.code(), lora.err());
+        assertTrue(lora.err().contains("The LoRA base model " + model + " has no tokenizer"), lora.err());
+        assertEquals(2, distill.code(), distill.err());
+        assertTrue(distill.err().contains("The student " + model + " has no tokenizer"), distill.err());
+    }
+
+    @Test
     void errorsAreOneLine(@TempDir Path temp) throws Exception {
         Path empty = temp.resolve("empty.txt");
         Files.writeString(empty, "");
@@ -181,7 +194,7 @@ class TrainingCliTest {
             assertTrue(result.err().startsWith("error: "), result.err());
             assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
         }
-        assertTrue(emptyData.err().contains("contains no prompts"), emptyData.err());
+        assertTrue(emptyData.err().contains("contains no training text"), emptyData.err());
         assertTrue(rank.err().contains("LoRA rank 100 is larger than"), rank.err());
         assertTrue(target.err().contains("Unknown projection 'qkv'"), target.err());
     }

@@ -156,11 +156,34 @@ class TrainingCliTest {
         StepMetrics metrics = new StepMetrics(9_999, 10_000, 12.3456, 1, 3.2109, 0, 1.5e-4, 1, 123_456, 1,
                 45_296, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
-        String text = TrainingProgress.text(metrics);
+        String text = TrainingProgress.text(metrics, TrainingProgress.learningRateFits(metrics));
 
         assertTrue(text.length() < 80, text.length() + " columns: " + text);
         assertTrue(text.contains("step 9999/10000"), text);
         assertTrue(text.contains("ETA 12:34:56"), text);
+    }
+
+    @Test
+    void progressLineKeepsItsFields() {
+        StepMetrics slow = new StepMetrics(1, 200, 2.5, 2.5, 0.0123, 0, 1.5e-4, 1, 812, 1, 3_600, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
+        StepMetrics fast = new StepMetrics(150, 200, 12.3456, 2.5, 3.2109, 0, 2e-5, 1, 123_456, 1, 7_199,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        boolean withLearningRate = TrainingProgress.learningRateFits(slow);
+
+        String first = TrainingProgress.text(slow, withLearningRate);
+        String later = TrainingProgress.text(fast, withLearningRate);
+
+        StepMetrics longest = new StepMetrics(1, 999, 2.5, 2.5, 0.0123, 0, 1.5e-4, 1, 812, 1, 3_600, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
+
+        assertTrue(withLearningRate, "a 200-step run has room for the learning rate");
+        assertTrue(TrainingProgress.learningRateFits(longest), "a 999-step run has room for the learning rate");
+        assertTrue(first.contains(" lr 1.5e-4 "), first);
+        assertTrue(later.contains(" lr 2.0e-5 "), later);
+        assertTrue(later.contains(" 123k tok/s "), later);
+        assertTrue(later.length() < 80, later.length() + " columns: " + later);
+        assertFalse(later.endsWith(" "), "no trailing spaces: '" + later + "'");
     }
 
     @Test

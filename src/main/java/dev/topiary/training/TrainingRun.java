@@ -230,7 +230,7 @@ public final class TrainingRun {
      * Runs are deterministic and a resume must repeat the stored settings, so resuming would only repeat the
      * failure. The fix is a new run with a lower learning rate.
      *
-     * @param deleted checkpoints removed because they hold collapsed weights
+     * @param deleted checkpoints removed because they contain collapsed weights
      * @param last the newest checkpoint left, if any
      */
     static String stopMessage(String cause, List<Path> deleted, Optional<Path> last, TrainingConfig config) {

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads the line-based input files users write by hand (prompt sets, prompt pairs, multiple-choice tasks) with
@@ -19,6 +20,9 @@ import java.util.List;
 public final class JsonLines {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOCATION = "\\[Source: [^\\]]*?; line: \\d+, column: (\\d+)\\]";
+    private static final Pattern START_MARKER = Pattern.compile(" \\(start marker at " + LOCATION + "\\)");
+    private static final Pattern SOURCE = Pattern.compile(LOCATION);
 
     /** One non-blank line of a JSONL file, parsed. */
     public record Line(int number, JsonNode node) {}
@@ -53,18 +57,31 @@ public final class JsonLines {
     public static List<Line> parse(Path file, List<String> lines, String example) throws PromptSetException {
         List<Line> parsed = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
                 continue;
             }
             try {
+                // The line is parsed unstripped, so Jackson's column numbers count from the start of the line.
                 parsed.add(new Line(i + 1, JSON.readTree(line)));
             } catch (JsonProcessingException e) {
-                throw new PromptSetException(file, "line " + (i + 1) + " is not valid JSON (" + e.getOriginalMessage()
-                        + "). Each line must be one object such as " + example + ".", e);
+                String column = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+                throw new PromptSetException(file, "line " + (i + 1) + " is not valid JSON" + column + " ("
+                        + withoutSource(e.getOriginalMessage()) + "). Each line must be one object such as " + example
+                        + ".", e);
             }
         }
         return parsed;
+    }
+
+    /**
+     * Replaces the locations Jackson writes into some messages, such as "(start marker at [Source: REDACTED
+     * (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])" for an unclosed object, with
+     * the column alone, because the file and line are in our message already.
+     */
+    public static String withoutSource(String message) {
+        String text = START_MARKER.matcher(message).replaceAll(" that starts at column $1");
+        return SOURCE.matcher(text).replaceAll("column $1");
     }
 
     /** Returns the text without a byte order mark at its start. */

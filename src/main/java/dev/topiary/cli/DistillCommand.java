@@ -77,7 +77,7 @@ final class DistillCommand implements Callable<Integer> {
                 LanguageModel studentModel = TrainingCommands.loadTrained(compute, studentName, run.tokenizer,
                         "student")) {
             TensorEngine engine = TensorEngine.get();
-            TrainingData trainingData = TrainingData.read(dataFile, studentModel.tokenizer(), studentModel.config(),
+            TrainingData trainingData = TrainingData.read(dataFile, studentModel, "student",
                     config.sequenceLength(), config.heldOutFraction());
             TrainingRun trainingRun = TrainingRun.distillation(engine, teacherModel, studentModel, trainingData,
                     config, distillation, run.out, run.resume);

@@ -82,7 +82,7 @@ final class LoraCommand implements Callable<Integer> {
         try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, run.tokenizer,
                 "LoRA base model")) {
             TensorEngine engine = TensorEngine.get();
-            TrainingData trainingData = TrainingData.read(dataFile, baseModel.tokenizer(), baseModel.config(),
+            TrainingData trainingData = TrainingData.read(dataFile, baseModel, "LoRA base model",
                     config.sequenceLength(), config.heldOutFraction());
             TrainingRun trainingRun = TrainingRun.lora(engine, baseModel, trainingData, config, lora, mergeModel,
                     run.out, run.resume);

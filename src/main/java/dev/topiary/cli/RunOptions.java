@@ -51,6 +51,10 @@ final class RunOptions {
             throw new IllegalArgumentException("Cannot resume: " + out + " contains a " + stored.kind() + " run; use "
                     + "topiary " + other + " --resume.");
         }
+        // Checked before the models load, which can take minutes for a large model.
+        if (stored.completed()) {
+            throw new IllegalArgumentException(stored.nothingToResume());
+        }
         return stored;
     }
 

@@ -5,6 +5,7 @@ import dev.topiary.training.RunState;
 import dev.topiary.training.StepMetrics;
 import dev.topiary.training.TrainingListener;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -13,12 +14,14 @@ import java.util.Locale;
  */
 final class TrainingProgress implements TrainingListener {
 
-    private static final int WIDTH = 10;
+    /** Width of the bar in characters, small enough that runs of up to 999 steps keep the learning rate. */
+    private static final int WIDTH = 6;
     private static final long REDRAW_NANOS = 100_000_000L;
 
     private final PrintWriter err;
     private final ProgressLine line;
     private long lastDrawn;
+    private Boolean showLearningRate;
 
     TrainingProgress(PrintWriter err) {
         this.err = err;
@@ -34,33 +37,76 @@ final class TrainingProgress implements TrainingListener {
     }
 
     @Override
+    public void exportingFromCheckpoint(int step, Path checkpoint) {
+        err.printf("The run reached its final step %d before it stopped; writing its results from %s without "
+                + "training%n", step, checkpoint);
+        err.flush();
+    }
+
+    @Override
     public void stepFinished(StepMetrics metrics) {
         long now = System.nanoTime();
         if (now - lastDrawn < REDRAW_NANOS && metrics.step() != metrics.totalSteps()) {
             return;
         }
         lastDrawn = now;
-        line.draw(text(metrics));
+        if (showLearningRate == null) {
+            showLearningRate = learningRateFits(metrics);
+        }
+        line.draw(text(metrics, showLearningRate));
         if (metrics.step() == metrics.totalSteps()) {
             line.close();
         }
     }
 
     /**
-     * Formats one step in at most {@link ProgressLine#MAX_COLUMNS} columns; the learning rate is left out when the
-     * line would be longer, because metrics.jsonl has it for every step.
+     * Returns whether a line with the learning rate fits {@link ProgressLine#MAX_COLUMNS} for the rest of the run.
+     * The choice is made once per run from the widest values a normal run shows (loss and KL up to 99.9999, 9,999
+     * tokens per second, nine hours left), so the line keeps the same fields from step to step.
      */
-    static String text(StepMetrics metrics) {
+    static boolean learningRateFits(StepMetrics metrics) {
+        StepMetrics widest = new StepMetrics(metrics.totalSteps(), metrics.totalSteps(), 99.9999,
+                metrics.crossEntropy(), Double.isFinite(metrics.kl()) ? 99.9999 : Double.NaN, metrics.hiddenLoss(),
+                metrics.learningRate(), metrics.gradientNorm(), 9_999, metrics.elapsedSeconds(), 9 * 3600 + 3599,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        return text(widest, true).length() <= ProgressLine.MAX_COLUMNS;
+    }
+
+    /**
+     * Formats one step; metrics.jsonl has the learning rate of every step when the line leaves it out. A value
+     * wider than usual, such as a loss of 100 or more, can make the line longer than {@link ProgressLine#MAX_COLUMNS},
+     * and {@link ProgressLine#draw} then cuts it.
+     */
+    static String text(StepMetrics metrics, boolean withLearningRate) {
         int filled = (int) Math.round(metrics.progress() * WIDTH);
-        String start = "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] "
-                + String.format(Locale.ROOT, "step %d/%d loss %.4f", metrics.step(), metrics.totalSteps(),
-                        metrics.loss())
-                + (Double.isFinite(metrics.kl()) ? String.format(Locale.ROOT, " kl %.4f", metrics.kl()) : "");
-        String learningRate = String.format(Locale.ROOT, " lr %.1e", metrics.learningRate());
-        String end = String.format(Locale.ROOT, " %,.0f tok/s ETA %s", metrics.tokensPerSecond(),
-                duration(metrics.remainingSeconds()));
-        String full = start + learningRate + end;
-        return full.length() <= ProgressLine.MAX_COLUMNS ? full : start + end;
+        StringBuilder text = new StringBuilder("[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] ");
+        text.append(String.format(Locale.ROOT, "step %d/%d loss %.4f", metrics.step(), metrics.totalSteps(),
+                metrics.loss()));
+        if (Double.isFinite(metrics.kl())) {
+            text.append(String.format(Locale.ROOT, " kl %.4f", metrics.kl()));
+        }
+        if (withLearningRate) {
+            text.append(" lr ").append(learningRate(metrics.learningRate()));
+        }
+        text.append(' ').append(tokensPerSecond(metrics.tokensPerSecond())).append(" tok/s ETA ")
+                .append(duration(metrics.remainingSeconds()));
+        return text.toString();
+    }
+
+    /** Formats a learning rate with two significant digits and no leading zero in the exponent: 1.5e-4, 2.0e-4. */
+    private static String learningRate(double rate) {
+        return String.format(Locale.ROOT, "%.1e", rate).replace("e-0", "e-").replace("e+0", "e+");
+    }
+
+    /** Formats a throughput in 5 characters or fewer: 9,999 at most, then 12k, 123k and 1.2M. */
+    private static String tokensPerSecond(double rate) {
+        if (!Double.isFinite(rate) || rate < 9_999.5) {
+            return String.format(Locale.ROOT, "%,.0f", Double.isFinite(rate) ? rate : 0);
+        }
+        if (rate < 999_500) {
+            return String.format(Locale.ROOT, "%.0fk", rate / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1fM", rate / 1e6);
     }
 
     @Override

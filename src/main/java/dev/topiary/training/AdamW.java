@@ -2,6 +2,7 @@ package dev.topiary.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -138,7 +139,11 @@ final class AdamW implements AutoCloseable {
             throw new IllegalArgumentException("The checkpoint's tensor '" + name + "' has " + values.length
                     + " values but the model's has " + target.size() + " (shape " + target.getShape() + ").");
         }
-        target.set(java.nio.FloatBuffer.wrap(values));
+        // Copied through a temporary array and an indexed put rather than NDArray.set(Buffer), because DJL 0.33's
+        // native set uses PyTorch's deprecated AutoNonVariableTypeMode, which prints a long warning on stderr.
+        try (NDManager scratch = target.getManager().newSubManager()) {
+            target.set(new NDIndex("..."), scratch.create(values, target.getShape()));
+        }
     }
 
     @Override

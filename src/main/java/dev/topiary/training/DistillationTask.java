@@ -192,8 +192,9 @@ final class DistillationTask implements TrainingTask {
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> description = new LinkedHashMap<>();
-        description.put("teacher", teacher.source().toString());
-        description.put("student", student.source().toString());
+        // Absolute and normalised, so that a resume from another working folder finds the models.
+        description.put("teacher", teacher.source().toAbsolutePath().normalize().toString());
+        description.put("student", student.source().toAbsolutePath().normalize().toString());
         description.put("trainable_parameters", weights.parameterCount());
         description.put("hidden_layer_pairs", pairs());
         return description;

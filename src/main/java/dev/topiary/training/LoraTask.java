@@ -5,6 +5,7 @@ import dev.topiary.engine.TensorEngine;
 import dev.topiary.export.ExportException;
 import dev.topiary.export.HfFolderWriter;
 import dev.topiary.model.LanguageModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,9 +75,13 @@ final class LoraTask implements TrainingTask {
     @Override
     public List<Path> export(Path runFolder, Map<String, Object> provenance) throws ExportException {
         List<Path> written = new ArrayList<>();
-        if (PeftAdapter.canWrite(model.config(), adapter.config())) {
-            written.add(PeftAdapter.write(engine, adapter, model, runFolder.resolve("adapter"),
-                    model.source().toAbsolutePath().toString()));
+        Path adapterFolder = runFolder.resolve("adapter");
+        if (Files.isDirectory(adapterFolder)) {
+            // A run stopped between its two exports: the adapter was renamed into place complete, from the same
+            // final weights, so only the merged model is missing.
+            written.add(adapterFolder);
+        } else if (PeftAdapter.canWrite(model.config(), adapter.config())) {
+            written.add(PeftAdapter.write(engine, adapter, model, adapterFolder, baseModelPath()));
         } else {
             log.warn("Not writing a PEFT adapter: {} fuses some targeted projections; writing the merged model only",
                     model.name());
@@ -91,10 +96,15 @@ final class LoraTask implements TrainingTask {
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> description = new LinkedHashMap<>();
-        description.put("model", model.source().toString());
+        description.put("model", baseModelPath());
         description.put("merge", merge);
         description.put("trainable_parameters", weights.parameterCount());
         return description;
+    }
+
+    /** Returns the base model's path as absolute and normalised, so it stays valid from any working folder. */
+    private String baseModelPath() {
+        return model.source().toAbsolutePath().normalize().toString();
     }
 
     @Override

@@ -148,6 +148,18 @@ final class RunCheckpoints {
         }
     }
 
+    /** Deletes the complete checkpoints of {@code step} and later, and returns them. */
+    List<Path> deleteFrom(int step) throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        for (Path folder : list()) {
+            if (stepOf(folder) >= step) {
+                StagingFolder.delete(folder);
+                deleted.add(folder);
+            }
+        }
+        return deleted;
+    }
+
     /** Deletes staging folders that a crash or a kill left behind. */
     void deletePartials() throws IOException {
         if (!Files.isDirectory(root)) {

@@ -2,11 +2,13 @@ package dev.topiary.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The settings a run folder's {@code run.json} records, read back to resume the run: a resumed run must use the
@@ -42,6 +44,29 @@ public record StoredRun(Path folder, String kind, TrainingConfig training, Disti
         Path source = data.hasNonNull("source") ? Path.of(data.get("source").asText()) : null;
         return new StoredRun(folder, kind, training, distillation, lora, json.path("models"), source,
                 data.path("fingerprint").asText());
+    }
+
+    /**
+     * Returns the folder the run writes last when it completes: {@code model/} for distillation or a merged LoRA
+     * run, {@code adapter/} otherwise. Each export is renamed into place when complete, so its presence means the
+     * earlier ones were written too.
+     */
+    public Path lastExport() {
+        boolean model = kind.equals("distillation") || models.path("merge").asBoolean();
+        return folder.resolve(model ? "model" : "adapter");
+    }
+
+    /** Returns whether the run completed: its newest checkpoint is of its final step and its last export exists. */
+    public boolean completed() throws IOException {
+        Optional<Path> latest = new RunCheckpoints(folder).latest();
+        return latest.isPresent() && RunCheckpoints.step(latest.get()) >= training.steps()
+                && Files.isDirectory(lastExport());
+    }
+
+    /** Returns the message that rejects resuming a completed run. */
+    public String nothingToResume() {
+        return "The run in " + folder + " finished all " + training.steps() + " steps and wrote " + lastExport()
+                + " already; there is nothing to resume. Start a new run in another folder.";
     }
 
     /**

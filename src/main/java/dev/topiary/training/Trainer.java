@@ -18,6 +18,12 @@ import java.util.Map;
  */
 final class Trainer implements AutoCloseable {
 
+    /**
+     * Maximum distance from ln(V) of a cross-entropy that counts as uniform. The collapse of stories260K LoRA at learning rate 1e9
+     * gave ln(512) to within 5e-7 in float32.
+     */
+    private static final double UNIFORM_TOLERANCE = 1e-3;
+
     private final TrainingTask task;
     private final TrainingData data;
     private final TrainingConfig config;
@@ -90,11 +96,33 @@ final class Trainer implements AutoCloseable {
                     learningRate, loss, culprits.size() > 3 ? culprits.subList(0, 3) + " and " + (culprits.size() - 3)
                             + " more" : culprits));
         }
+        checkCollapse(step, gradientNorm, crossEntropy);
         double maxNorm = config.maxGradNorm();
         // As torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1.
         double scale = maxNorm > 0 ? Math.min(1.0, maxNorm / (gradientNorm + 1e-6)) : 1.0;
         optimizer.update(learningRate, scale);
         return new StepOutcome(step, loss, crossEntropy, kl, hidden, learningRate, gradientNorm);
+    }
+
+    /**
+     * Stops a run whose model collapsed, typically after a far too high learning rate: the global gradient norm is
+     * exactly zero and the cross-entropy equals ln(V), the loss of a uniform next-token distribution. A healthy run
+     * cannot meet both. The cross-entropy's gradient with respect to the logits is softmax minus the one-hot target,
+     * which is zero only at zero loss, so a zero gradient at a loss of ln(V) means the logits no longer depend on the
+     * trained weights. A distillation with alpha 1 has a zero gradient when the student matches the teacher, but
+     * then its cross-entropy is the teacher's, not ln(V). Step 1 is exempt because LoRA's B matrices start at zero.
+     */
+    private void checkCollapse(int step, double gradientNorm, double crossEntropy) throws ModelCollapsedException {
+        double uniformLoss = Math.log(task.trainedModel().config().vocabSize());
+        if (step == 1 || gradientNorm != 0 || Math.abs(crossEntropy - uniformLoss) > UNIFORM_TOLERANCE) {
+            return;
+        }
+        optimizer.zeroGradients();
+        throw new ModelCollapsedException(String.format("Step %d: the model collapsed to a uniform next-token "
+                + "distribution (cross-entropy %.4f = ln %d) and its gradients are all zero, so training cannot "
+                + "change it any more; the update of step %d at learning rate %.3g caused it.", step, crossEntropy,
+                task.trainedModel().config().vocabSize(), step - 1, LearningRateSchedule.at(config, step - 1)),
+                step - 1);
     }
 
     private int dropoutSeed(int step, int micro) {

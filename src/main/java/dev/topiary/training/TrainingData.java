@@ -1,8 +1,11 @@
 package dev.topiary.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.topiary.activations.JsonLines;
 import dev.topiary.activations.Prompt;
 import dev.topiary.activations.PromptSet;
 import dev.topiary.activations.PromptSetException;
+import dev.topiary.model.LanguageModel;
 import dev.topiary.model.ModelConfig;
 import dev.topiary.model.tokenizer.TextTokenizer;
 import java.nio.file.Path;
@@ -22,6 +25,8 @@ import java.util.zip.CRC32;
  * is a function of the seed and the step alone.
  */
 public final class TrainingData {
+
+    private static final String JSONL_EXAMPLE = "{\"text\": \"...\"}";
 
     private final String name;
     private final Path source;
@@ -46,14 +51,62 @@ public final class TrainingData {
     /**
      * Reads a text file (one text per non-blank line) or a JSONL file (one {@code {"text": ...}} per line).
      *
-     * @throws PromptSetException when the file is missing, unreadable or contains no text
+     * @throws PromptSetException when the file is missing, unreadable, has a line without text or contains no text
      * @throws IllegalArgumentException when the model has no tokenizer or the text is too short for the sequence
      *     length
      */
     public static TrainingData read(Path file, TextTokenizer tokenizer, ModelConfig config, int sequenceLength,
             double heldOutFraction) throws PromptSetException {
-        PromptSet texts = PromptSet.read(file);
-        return of(texts, tokenizer, config, sequenceLength, heldOutFraction);
+        return of(readTexts(file), tokenizer, config, sequenceLength, heldOutFraction);
+    }
+
+    /**
+     * Reads the training text for a model, as {@link #read(Path, TextTokenizer, ModelConfig, int, double)} does,
+     * and names the model's role and path when it has no tokenizer.
+     *
+     * @param role how the message names the model, such as "student" or "LoRA base model"
+     */
+    public static TrainingData read(Path file, LanguageModel model, String role, int sequenceLength,
+            double heldOutFraction) throws PromptSetException {
+        if (model.tokenizer() == null) {
+            throw new IllegalArgumentException("The " + role + " " + model.source() + " has no tokenizer, so the "
+                    + "training text " + file + " cannot be encoded. Use a model folder with tokenizer.json, or pass "
+                    + "--tokenizer for a llama2.c checkpoint.");
+        }
+        return read(file, model.tokenizer(), model.config(), sequenceLength, heldOutFraction);
+    }
+
+    /**
+     * Reads the texts of a training file. Unlike a prompt set, a JSONL line must have a string {@code "text"}:
+     * the paired {@code "a"}/{@code "b"} lines of a fairness file are not training text.
+     */
+    static PromptSet readTexts(Path file) throws PromptSetException {
+        List<String> lines = JsonLines.readLines(file);
+        String fileName = file.getFileName().toString();
+        boolean jsonl = fileName.endsWith(".jsonl") || fileName.endsWith(".json");
+        List<Prompt> texts = new ArrayList<>();
+        if (jsonl) {
+            for (JsonLines.Line line : JsonLines.parse(file, lines, JSONL_EXAMPLE)) {
+                JsonNode text = line.node().get("text");
+                if (text == null || !text.isTextual()) {
+                    throw new PromptSetException(file, "line " + line.number() + " has no string field \"text\". "
+                            + "Each line of training data must be one object such as " + JSONL_EXAMPLE + ".");
+                }
+                texts.add(new Prompt(String.valueOf(line.number()), text.asText(), null));
+            }
+        } else {
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (!line.isEmpty()) {
+                    texts.add(new Prompt(String.valueOf(i + 1), line, null));
+                }
+            }
+        }
+        if (texts.isEmpty()) {
+            throw new PromptSetException(file, "contains no training text. Write one text per line"
+                    + (jsonl ? " as " + JSONL_EXAMPLE + "." : "."));
+        }
+        return new PromptSet(JsonLines.baseName(file), file, texts);
     }
 
     /** Builds the data from a prompt set already in memory. */

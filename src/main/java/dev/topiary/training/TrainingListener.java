@@ -12,6 +12,12 @@ public interface TrainingListener {
     /** Called when the run starts, or resumes from a checkpoint at {@code firstStep - 1}. */
     default void started(int firstStep, int totalSteps) {}
 
+    /**
+     * Called instead of {@link #started} when a resumed run had reached its final step before it stopped: the run
+     * writes its results from that checkpoint without training.
+     */
+    default void exportingFromCheckpoint(int step, Path checkpoint) {}
+
     /** Called after each optimizer step; the metrics carry the evaluation when the step made one. */
     default void stepFinished(StepMetrics metrics) {}
 

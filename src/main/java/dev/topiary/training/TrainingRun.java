@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,6 +62,7 @@ public final class TrainingRun {
     private volatile boolean cancelRequested;
     private volatile RunState state = RunState.NEW;
     private volatile int currentStep;
+    private StoredRun storedRun;
 
     private TrainingRun(TensorEngine engine, String kind, Object taskConfig,
             Function<TensorEngine, TrainingTask> taskFactory, TrainingData data, TrainingConfig config, Path folder,
@@ -204,12 +206,10 @@ public final class TrainingRun {
             return train(task, trainer);
         } catch (TrainingException e) {
             setState(RunState.FAILED);
-            Optional<Path> last = checkpoints.latest();
-            throw new TrainingException(e.getMessage() + " The run stopped"
-                    + last.map(path -> "; its last good checkpoint is " + path + " (step " + RunCheckpoints.step(path)
-                            + ")").orElse(" before its first checkpoint")
-                    + ". Lower the learning rate, or enable gradient clipping, and start again, or resume with the "
-                    + "same settings to retry from the checkpoint.", e);
+            List<Path> deleted = e instanceof ModelCollapsedException collapse
+                    ? checkpoints.deleteFrom(collapse.firstCollapsedStep())
+                    : List.of();
+            throw new TrainingException(stopMessage(e.getMessage(), deleted, checkpoints.latest(), config), e);
         } catch (IOException | ExportException | RuntimeException | Error e) {
             setState(RunState.FAILED);
             throw e;
@@ -225,6 +225,30 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * Builds the message of a run stopped by a {@link TrainingException}: its cause, the checkpoints, and the fix.
+     * Runs are deterministic and a resume must repeat the stored settings, so resuming would only repeat the
+     * failure. The fix is a new run with a lower learning rate.
+     *
+     * @param deleted checkpoints removed because they contain collapsed weights
+     * @param last the newest checkpoint left, if any
+     */
+    static String stopMessage(String cause, List<Path> deleted, Optional<Path> last, TrainingConfig config) {
+        StringBuilder message = new StringBuilder(cause);
+        if (!deleted.isEmpty()) {
+            message.append(" Deleted the checkpoints written after the collapse: ").append(deleted).append('.');
+        }
+        message.append(last.map(path -> " The run stopped; its last good checkpoint is " + path + " (step "
+                + RunCheckpoints.step(path) + "), but resuming from it with the same settings would repeat this.")
+                .orElse(" The run stopped before its first checkpoint."));
+        message.append(String.format(Locale.ROOT, " Start a new run with a lower learning rate (--lr, now %.3g)",
+                config.learningRate()));
+        if (config.maxGradNorm() <= 0) {
+            message.append(", or with gradient clipping on (--clip 1.0)");
+        }
+        return message.append('.').toString();
+    }
+
     private RunResult train(TrainingTask task, Trainer trainer) throws TrainingException, IOException,
             ExportException {
         int step = 0;
@@ -234,11 +258,10 @@ public final class TrainingRun {
             Optional<Path> latest = checkpoints.latest();
             if (latest.isPresent()) {
                 lastCheckpoint = latest.get();
-                RunCheckpoints.State saved = readCheckpoint(lastCheckpoint);
-                if (saved.step() >= config.steps()) {
-                    throw new IllegalArgumentException("The run in " + folder + " finished all " + config.steps()
-                            + " steps already; there is nothing to resume. Start a new run in another folder.");
+                if (RunCheckpoints.step(lastCheckpoint) >= config.steps()) {
+                    return exportFromFinalCheckpoint(task, trainer, lastCheckpoint);
                 }
+                RunCheckpoints.State saved = readCheckpoint(lastCheckpoint);
                 engine.call(manager -> {
                     trainer.restore(saved);
                     return null;
@@ -310,6 +333,31 @@ public final class TrainingRun {
         setState(RunState.COMPLETED);
         log.info("Completed {} in {}: {} steps, last loss {}", kind, folder, step, lastLoss);
         return new RunResult(RunState.COMPLETED, step, lastLoss, first, last, folder, metricsFile(), lastCheckpoint,
+                exported);
+    }
+
+    /**
+     * Writes the results of a run that was stopped, such as by a kill, after its final checkpoint but before its
+     * export finished. The checkpoint contains the trained weights, so nothing is trained again.
+     */
+    private RunResult exportFromFinalCheckpoint(TrainingTask task, Trainer trainer, Path checkpoint)
+            throws IOException, ExportException {
+        if (storedRun.completed()) {
+            throw new IllegalArgumentException(storedRun.nothingToResume());
+        }
+        RunCheckpoints.State saved = readCheckpoint(checkpoint);
+        engine.call(manager -> {
+            trainer.restore(saved);
+            return null;
+        });
+        int step = saved.step();
+        log.info("The {} in {} reached its final step {} before it stopped; writing its results from {}", kind,
+                folder, step, checkpoint);
+        listeners.forEach(listener -> notify(() -> listener.exportingFromCheckpoint(step, checkpoint)));
+        currentStep = step;
+        List<Path> exported = task.export(folder, provenance(task, step, null));
+        setState(RunState.COMPLETED);
+        return new RunResult(RunState.COMPLETED, step, Double.NaN, null, null, folder, metricsFile(), checkpoint,
                 exported);
     }
 
@@ -412,7 +460,8 @@ public final class TrainingRun {
                 throw new IllegalArgumentException("Cannot resume: " + folder + " has no " + RUN_FILE + ", so it "
                         + "holds no training run. Start a new run there without resuming.");
             }
-            StoredRun.compare(StoredRun.read(folder), kind, config, taskConfig, data);
+            storedRun = StoredRun.read(folder);
+            StoredRun.compare(storedRun, kind, config, taskConfig, data);
             return;
         }
         if (Files.exists(folder)) {
@@ -457,7 +506,7 @@ public final class TrainingRun {
         json.set("models", JSON.valueToTree(engine.call(manager -> task.describe())));
         ObjectNode dataNode = json.putObject("data");
         dataNode.put("name", data.name());
-        dataNode.put("source", data.source() == null ? null : data.source().toAbsolutePath().toString());
+        dataNode.put("source", dataSource());
         dataNode.put("fingerprint", data.fingerprint());
         dataNode.put("stream_tokens", data.streamTokens());
         dataNode.put("train_sequences", data.trainSequences());
@@ -467,6 +516,11 @@ public final class TrainingRun {
         Files.move(temporary, folder.resolve(RUN_FILE), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Returns the data file as an absolute, normalised path, so a resume finds it from any working folder. */
+    private String dataSource() {
+        return data.source() == null ? null : data.source().toAbsolutePath().normalize().toString();
+    }
+
     private Map<String, Object> provenance(TrainingTask task, int steps, Evaluation last) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("tool", "topiary");
@@ -474,7 +528,7 @@ public final class TrainingRun {
         record.put("method", kind);
         record.putAll(engine.call(manager -> task.describe()));
         record.put("steps", steps);
-        record.put("data", data.source() == null ? data.name() : data.source().toAbsolutePath().toString());
+        record.put("data", data.source() == null ? data.name() : dataSource());
         record.put("run", folder.toString());
         if (last != null) {
             record.put("eval_ce", last.crossEntropy());

@@ -1,6 +1,7 @@
 package dev.topiary.activations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,6 +99,20 @@ class PromptSetTest {
         PromptSetException error = assertThrows(PromptSetException.class, () -> PromptSet.read(file));
 
         assertTrue(error.getMessage().contains("line 2 is not valid JSON"), error.getMessage());
+    }
+
+    @Test
+    void unclosedObjectNamesColumnsWithoutJacksonSource(@TempDir Path temp) throws Exception {
+        Path file = temp.resolve("bad.jsonl");
+        Files.writeString(file, "{\"text\": \"ok\"}\n  {\"text\": \"cut\"\n");
+
+        PromptSetException error = assertThrows(PromptSetException.class, () -> PromptSet.read(file));
+
+        assertTrue(error.getMessage().contains("line 2 is not valid JSON at column 17"), error.getMessage());
+        assertTrue(error.getMessage().contains("expected close marker for Object that starts at column 3"),
+                error.getMessage());
+        assertFalse(error.getMessage().contains("Source"), error.getMessage());
+        assertFalse(error.getMessage().contains("StreamReadFeature"), error.getMessage());
     }
 
     @Test

@@ -60,6 +60,12 @@ class TrainingCliTest {
         assertEquals(2, again.code());
         assertTrue(again.err().startsWith("error: "), again.err());
         assertTrue(again.err().contains("finished all 6 steps"), again.err());
+
+        // The check comes before the models load: these names would fail to load.
+        Result missingModels = run("distill", "--out", out.toString(), "--resume", "--teacher", "no-such-teacher",
+                "--student", "no-such-student");
+        assertEquals(2, missingModels.code());
+        assertTrue(missingModels.err().contains("finished all 6 steps"), missingModels.err());
     }
 
     @Test
@@ -77,6 +83,25 @@ class TrainingCliTest {
         JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
         assertEquals(2, run.get("lora").get("rank").asInt());
         assertEquals("[\"q_proj\",\"down_proj\"]", run.get("lora").get("targets").toString());
+    }
+
+    @Test
+    void runStoresAbsoluteNormalisedPaths(@TempDir Path temp) throws Exception {
+        Path model = SharedModels.stories260K();
+        Path workingFolder = Path.of("").toAbsolutePath();
+        String relativeModel = workingFolder.relativize(model).toString();
+        String unnormalisedData = "sample-prompts/../" + DATA;
+        Path out = temp.resolve("lora");
+        Result result = run("lora", "--model", relativeModel, "--data", unnormalisedData, "--out", out.toString(),
+                "--rank", "2", "--steps", "1", "--batch-size", "2", "--seq-len", "16");
+
+        assertEquals(0, result.code(), result.err());
+        assertTrue(relativeModel.startsWith(".."), "the test gives a relative path with '..': " + relativeModel);
+        JsonNode run = JSON.readTree(out.resolve("run.json").toFile());
+        assertEquals(model.toString(), run.get("models").get("model").asText());
+        assertEquals(workingFolder.resolve(DATA).toString(), run.get("data").get("source").asText());
+        JsonNode adapter = JSON.readTree(out.resolve("adapter/adapter_config.json").toFile());
+        assertEquals(model.toString(), adapter.get("base_model_name_or_path").asText());
     }
 
     @Test
@@ -131,11 +156,47 @@ class TrainingCliTest {
         StepMetrics metrics = new StepMetrics(9_999, 10_000, 12.3456, 1, 3.2109, 0, 1.5e-4, 1, 123_456, 1,
                 45_296, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
-        String text = TrainingProgress.text(metrics);
+        String text = TrainingProgress.text(metrics, TrainingProgress.learningRateFits(metrics));
 
         assertTrue(text.length() < 80, text.length() + " columns: " + text);
         assertTrue(text.contains("step 9999/10000"), text);
         assertTrue(text.contains("ETA 12:34:56"), text);
+    }
+
+    @Test
+    void progressLineKeepsItsFields() {
+        StepMetrics slow = new StepMetrics(1, 200, 2.5, 2.5, 0.0123, 0, 1.5e-4, 1, 812, 1, 3_600, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
+        StepMetrics fast = new StepMetrics(150, 200, 12.3456, 2.5, 3.2109, 0, 2e-5, 1, 123_456, 1, 7_199,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        boolean withLearningRate = TrainingProgress.learningRateFits(slow);
+
+        String first = TrainingProgress.text(slow, withLearningRate);
+        String later = TrainingProgress.text(fast, withLearningRate);
+
+        StepMetrics longest = new StepMetrics(1, 999, 2.5, 2.5, 0.0123, 0, 1.5e-4, 1, 812, 1, 3_600, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
+
+        assertTrue(withLearningRate, "a 200-step run has room for the learning rate");
+        assertTrue(TrainingProgress.learningRateFits(longest), "a 999-step run has room for the learning rate");
+        assertTrue(first.contains(" lr 1.5e-4 "), first);
+        assertTrue(later.contains(" lr 2.0e-5 "), later);
+        assertTrue(later.contains(" 123k tok/s "), later);
+        assertTrue(later.length() < 80, later.length() + " columns: " + later);
+        assertFalse(later.endsWith(" "), "no trailing spaces: '" + later + "'");
+    }
+
+    @Test
+    void missingTokenizerNamesModel(@TempDir Path temp) {
+        Path model = SharedModels.require("tiny-random-llama");
+        Result lora = run("lora", "--model", model.toString(), "--data", DATA, "--out", temp.resolve("a").toString());
+        Result distill = run("distill", "--teacher", SharedModels.stories260K().toString(), "--student",
+                model.toString(), "--data", DATA, "--out", temp.resolve("b").toString());
+
+        assertEquals(2, lora.code(), lora.err());
+        assertTrue(lora.err().contains("The LoRA base model " + model + " has no tokenizer"), lora.err());
+        assertEquals(2, distill.code(), distill.err());
+        assertTrue(distill.err().contains("The student " + model + " has no tokenizer"), distill.err());
     }
 
     @Test
@@ -156,7 +217,7 @@ class TrainingCliTest {
             assertTrue(result.err().startsWith("error: "), result.err());
             assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
         }
-        assertTrue(emptyData.err().contains("contains no prompts"), emptyData.err());
+        assertTrue(emptyData.err().contains("contains no training text"), emptyData.err());
         assertTrue(rank.err().contains("LoRA rank 100 is larger than"), rank.err());
         assertTrue(target.err().contains("Unknown projection 'qkv'"), target.err());
     }

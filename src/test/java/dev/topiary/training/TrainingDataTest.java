@@ -2,6 +2,7 @@ package dev.topiary.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +87,33 @@ class TrainingDataTest {
                 () -> TrainingData.read(empty, BYTES, config(1, List.of()), 8, 0.1));
 
         assertTrue(error.getMessage().contains(empty.toString()), error.getMessage());
-        assertTrue(error.getMessage().contains("contains no prompts"), error.getMessage());
+        assertTrue(error.getMessage().contains("contains no training text"), error.getMessage());
+        assertFalse(error.getMessage().contains("prompt"), error.getMessage());
+    }
+
+    @Test
+    void jsonlLineWithoutTextIsRejected(@TempDir Path temp) throws Exception {
+        Path pairs = temp.resolve("train.jsonl");
+        Files.writeString(pairs, "{\"text\": \"a story\"}\n{\"a\": \"he ran\", \"b\": \"she ran\"}\n");
+
+        PromptSetException error = assertThrows(PromptSetException.class,
+                () -> TrainingData.read(pairs, BYTES, config(1, List.of()), 2, 0.1));
+
+        assertTrue(error.getMessage().contains("line 2 has no string field \"text\""), error.getMessage());
+        assertTrue(error.getMessage().contains("such as {\"text\": \"...\"}."), error.getMessage());
+        assertFalse(error.getMessage().contains("pair"), "no pair format suggested: " + error.getMessage());
+    }
+
+    @Test
+    void emptyJsonlAsksForTextObjects(@TempDir Path temp) throws Exception {
+        Path empty = temp.resolve("empty.jsonl");
+        Files.writeString(empty, "\n");
+
+        PromptSetException error = assertThrows(PromptSetException.class,
+                () -> TrainingData.read(empty, BYTES, config(1, List.of()), 8, 0.1));
+
+        assertTrue(error.getMessage().contains("contains no training text. Write one text per line as {\"text\": "),
+                error.getMessage());
     }
 
     @Test

@@ -13,6 +13,9 @@ import java.util.Set;
  * The checks of a run's settings against the models it trains, made from their configs before any weights load, so
  * that the Train tab can list them with the other invalid fields in one message. They repeat the checks that
  * {@code TrainingData} and {@code TrainingRun} make when the run starts.
+ *
+ * <p>NOTE: whether the data file contains enough tokens for two sequences is still checked only when the run reads
+ * it, because that needs the whole file tokenized. Such a failure ends the run before its first step.
  */
 public final class ModelChecks {
 

@@ -93,7 +93,7 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
         task.addEventHandler(WorkerStateEvent.WORKER_STATE_FAILED, event -> view.runFailed(live,
                 UserError.from("Train failed", task.getException()).cause()));
         String title = setup.kind() == TrainingKind.LORA ? "LoRA training" : "Distillation";
-        main.startJob(task, title, result -> {
+        main.startJob(task, title, CANCEL_QUESTION, result -> {
             view.runEnded(live, result);
             return String.format(Locale.ROOT, "%s %s after %s; metrics in %s", title,
                     result.state() == RunState.COMPLETED ? "completed" : "cancelled",

@@ -215,6 +215,8 @@ public final class TrainingView {
         });
         trainProgress.visibleProperty().bind(viewModel.activeRunProperty().isNotNull());
         trainProgress.managedProperty().bind(trainProgress.visibleProperty());
+        trainProgressLabel.visibleProperty().bind(trainProgressLabel.textProperty().isNotEmpty());
+        trainProgressLabel.managedProperty().bind(trainProgressLabel.visibleProperty());
     }
 
     private void bindCharts() {

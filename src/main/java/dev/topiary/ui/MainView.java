@@ -14,6 +14,8 @@ import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
@@ -220,7 +222,8 @@ public final class MainView {
 
         runButton.disableProperty().bind(viewModel.canRun().not());
         runMenuItem.disableProperty().bind(viewModel.canRun().not());
-        cancelButton.disableProperty().bind(viewModel.busyProperty().not());
+        // A training run is left to the status bar's and the Train tab's Cancel, and Esc asks before it stops one.
+        cancelButton.disableProperty().bind(viewModel.shortJobRunningBinding().not());
         cancelMenuItem.disableProperty().bind(viewModel.busyProperty().not());
     }
 
@@ -297,6 +300,32 @@ public final class MainView {
     @FXML
     private void onCancel() {
         viewModel.cancelJob();
+    }
+
+    /** Cancels a short job at once, and a job with a cancel question, such as a training run, once confirmed. */
+    @FXML
+    private void onCancelShortJob() {
+        String question = viewModel.cancelQuestionProperty().get();
+        if (viewModel.cancelShortJob() || question == null) {
+            return;
+        }
+        ButtonType stop = new ButtonType("Cancel the run", ButtonBar.ButtonData.OK_DONE);
+        ButtonType keep = new ButtonType("Keep training", ButtonBar.ButtonData.CANCEL_CLOSE);
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, null, stop, keep);
+        confirm.initOwner(window());
+        confirm.setTitle("Cancel the job");
+        confirm.setHeaderText(question);
+        confirm.getDialogPane().setId("cancelJobDialog");
+        // The safe choice is the default, so that Enter or a second Esc keeps the run going.
+        ((Button) confirm.getDialogPane().lookupButton(stop)).setDefaultButton(false);
+        ((Button) confirm.getDialogPane().lookupButton(keep)).setDefaultButton(true);
+        confirm.resultProperty().addListener((property, before, answer) -> {
+            // The run may have ended while the dialog was open; the dialog is modal, so no other job started.
+            if (answer == stop && question.equals(viewModel.cancelQuestionProperty().get())) {
+                viewModel.cancelJob();
+            }
+        });
+        confirm.show();
     }
 
     @FXML

@@ -80,6 +80,9 @@ public final class MainViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper device = new ReadOnlyStringWrapper(this, "device", "Device: starting");
     private final ReadOnlyObjectWrapper<Task<?>> currentJob = new ReadOnlyObjectWrapper<>(this, "currentJob");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    /** The question Esc asks before it cancels the current job, or null when Esc cancels it at once. */
+    private final ReadOnlyStringWrapper cancelQuestion = new ReadOnlyStringWrapper(this, "cancelQuestion");
+    private final BooleanBinding shortJobRunning = busy.and(cancelQuestion.isNull());
     private final ReadOnlyStringWrapper jobMessage = new ReadOnlyStringWrapper(this, "jobMessage", "Ready");
     private final ReadOnlyDoubleWrapper jobProgress = new ReadOnlyDoubleWrapper(this, "jobProgress", 0);
     private final BooleanBinding canRun = model.isNotNull().and(busy.not());
@@ -235,6 +238,20 @@ public final class MainViewModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels the current job from the keyboard (Esc) or the prompt panel: a short job at once; a job started with
+     * a cancel question only once the user has confirmed it.
+     *
+     * @return whether the job was cancelled
+     */
+    public boolean cancelShortJob() {
+        if (cancelQuestion.get() != null) {
+            return false;
+        }
+        cancelJob();
+        return true;
+    }
+
     /** Result handler that returns the status line to show once the job has succeeded. */
     @FunctionalInterface
     interface Completion<T> {
@@ -246,7 +263,16 @@ public final class MainViewModel implements AutoCloseable {
      * failure opens the error dialog. The caller checks that no other job runs.
      */
     <T> void startJob(Task<T> task, String title, Completion<T> onSucceeded) {
+        startJob(task, title, null, onSucceeded);
+    }
+
+    /**
+     * Makes a long task, such as a training run, the current job. Esc then asks {@code cancelQuestion} before it
+     * cancels the job, and the prompt panel's Cancel leaves it alone; the status bar's Cancel stops it at once.
+     */
+    <T> void startJob(Task<T> task, String title, String cancelQuestion, Completion<T> onSucceeded) {
         currentJob.set(task);
+        this.cancelQuestion.set(cancelQuestion);
         jobMessage.bind(task.messageProperty());
         jobProgress.bind(task.progressProperty());
         task.setOnSucceeded(event -> {
@@ -275,6 +301,7 @@ public final class MainViewModel implements AutoCloseable {
         jobProgress.unbind();
         jobMessage.set(status);
         jobProgress.set(0);
+        cancelQuestion.set(null);
         currentJob.set(null);
     }
 
@@ -307,6 +334,16 @@ public final class MainViewModel implements AutoCloseable {
         trainingJobs.close();
         jobs.close();
         libraryJobs.close();
+    }
+
+    /** Returns whether a job runs that Esc and the prompt panel's Cancel stop without asking. */
+    public BooleanBinding shortJobRunningBinding() {
+        return shortJobRunning;
+    }
+
+    /** Returns the question to ask before Esc cancels the current job, or null when it needs none. */
+    public ReadOnlyStringProperty cancelQuestionProperty() {
+        return cancelQuestion.getReadOnlyProperty();
     }
 
     /** Returns whether Run can start: a model is open and no job runs. */

@@ -2,8 +2,8 @@ package dev.topiary.ui;
 
 import java.nio.file.Path;
 
-/** Turns a model path as typed or pasted into a {@link Path}. */
-final class ModelPaths {
+/** Turns a path as typed or pasted, such as a model folder, into a {@link Path}. */
+public final class ModelPaths {
 
     private ModelPaths() {}
 
@@ -13,7 +13,7 @@ final class ModelPaths {
      *
      * @throws java.nio.file.InvalidPathException when the text cannot be a path on this system
      */
-    static Path parse(String typed) {
+    public static Path parse(String typed) {
         String text = typed.strip();
         if (text.length() >= 2 && (text.charAt(0) == '"' || text.charAt(0) == '\'')
                 && text.charAt(text.length() - 1) == text.charAt(0)) {

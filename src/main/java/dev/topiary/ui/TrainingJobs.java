@@ -12,6 +12,7 @@ import dev.topiary.training.TrainingRun;
 import dev.topiary.ui.training.ChartedRun;
 import dev.topiary.ui.training.CurvesCsv;
 import dev.topiary.ui.training.LiveRun;
+import dev.topiary.ui.training.ModelChecks;
 import dev.topiary.ui.training.StoredRunCurves;
 import dev.topiary.ui.training.TrainingCommands;
 import dev.topiary.ui.training.TrainingKind;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class TrainingJobs extends StageJobs implements TrainingCommands, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
+    /** Asked before Esc cancels a run, which may have run for hours; the Cancel buttons stop it without asking. */
+    static final String CANCEL_QUESTION = "Cancel the training run? It writes a checkpoint of the last step.";
 
     private final InferenceService inference;
     private final TrainingViewModel view;
@@ -65,7 +68,7 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
         // Relative to the working directory, which is the checkout under mvn javafx:run.
         Path samples = Path.of("sample-prompts", "train-stories.txt");
         if (Files.isRegularFile(samples)) {
-            view.dataFileProperty().set(samples.toAbsolutePath());
+            view.dataFileProperty().set(samples.toAbsolutePath().toString());
         }
     }
 
@@ -77,10 +80,9 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
         LoadedModel open = main.loadedModel();
         TrainingSetup setup;
         try {
-            setup = view.form().toSetup(open != null);
-            if (setup.kind() == TrainingKind.LORA && open != null) {
-                requireFloat32Base(open);
-            }
+            ModelChecks.OpenModel openModel = open == null ? null : new ModelChecks.OpenModel(open.summary().name(),
+                    open.model().config(), open.summary().dtype());
+            setup = view.form().toSetup(openModel, model -> LibraryJobs.readConfig(model, null));
         } catch (IllegalArgumentException e) {
             main.reportError("Train: invalid settings", e);
             return;
@@ -91,26 +93,13 @@ final class TrainingJobs extends StageJobs implements TrainingCommands, AutoClos
         task.addEventHandler(WorkerStateEvent.WORKER_STATE_FAILED, event -> view.runFailed(live,
                 UserError.from("Train failed", task.getException()).cause()));
         String title = setup.kind() == TrainingKind.LORA ? "LoRA training" : "Distillation";
-        main.startJob(task, title, result -> {
+        main.startJob(task, title, CANCEL_QUESTION, result -> {
             view.runEnded(live, result);
             return String.format(Locale.ROOT, "%s %s after %s; metrics in %s", title,
                     result.state() == RunState.COMPLETED ? "completed" : "cancelled",
                     Counts.of(result.stepsDone(), "step"),
                     result.metricsFile());
         });
-    }
-
-    /**
-     * Rejects a LoRA base open in another dtype than float32 before the run creates its folder: training updates
-     * weights in float32 only, and the window trains the open model as it is.
-     */
-    private static void requireFloat32Base(LoadedModel open) {
-        String dtype = open.summary().dtype();
-        if (!"float32".equals(dtype)) {
-            throw new ChoiceException("The open model " + open.summary().name() + " is loaded in " + dtype
-                    + ", but LoRA training runs in float32 only.", "Reopen the model with Dtype float32 in the "
-                    + "model picker, then start the run again.");
-        }
     }
 
     @Override

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.topiary.ui.WindowDriver.openStories260K;
+import static dev.topiary.ui.WindowDriver.text;
 import static dev.topiary.ui.WindowDriver.waitUntil;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.topiary.SharedModels;
 import dev.topiary.training.RunState;
 import dev.topiary.ui.library.DtypeChoice;
 import dev.topiary.ui.training.ChartPane;
@@ -22,8 +24,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
+import javafx.scene.control.TextField;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,7 +77,7 @@ class TrainingWindowTest {
             training.evalEveryProperty().set("0");
             training.outputProperty().set(output.toString());
         });
-        assertEquals("train-stories.txt", training.dataFileProperty().get().getFileName().toString());
+        assertEquals("train-stories.txt", Path.of(training.dataFileProperty().get()).getFileName().toString());
 
         robot.clickOn("#trainStartButton");
         waitUntil(() -> lossPoints(robot) >= 5);
@@ -98,6 +102,7 @@ class TrainingWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         String summary = training.summaryProperty().get();
         assertTrue(summary.startsWith("Cancelled after "), summary);
+        assertEquals("", text(robot, "#trainProgressLabel"), "the summary replaces the step line");
         assertTrue(summary.contains(output.resolve("metrics.jsonl").toString()), summary);
 
         int steps = lastMetricsStep(output);
@@ -159,6 +164,136 @@ class TrainingWindowTest {
     }
 
     @Test
+    void escAsksBeforeCancellingRun(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        openStories260K(robot, window);
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.stepsProperty().set("100000");
+            training.batchSizeProperty().set("2");
+            training.sequenceLengthProperty().set("16");
+            training.evalEveryProperty().set("0");
+            training.outputProperty().set(temp.resolve("esc-run").toString());
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> lossPoints(robot) >= 3);
+        assertTrue(robot.lookup("#cancelButton").queryButton().isDisabled(),
+                "the prompt panel's Cancel (Esc) leaves a training run alone");
+
+        // As the tester did: click the smoothing slider, then press Esc.
+        robot.clickOn("#smoothingSlider");
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        waitUntil(() -> robot.lookup("#cancelJobDialog").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup("#cancelJobDialog").queryAs(DialogPane.class);
+        assertEquals("Cancel the training run? It writes a checkpoint of the last step.", dialog.getHeaderText());
+        robot.clickOn("Keep training");
+        int before = training.runs().get(0).curves().size(Metric.TRAIN_LOSS);
+        waitUntil(() -> training.runs().get(0).curves().size(Metric.TRAIN_LOSS) >= before + 3);
+        assertEquals(RunState.RUNNING, training.activeStateProperty().get());
+
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        waitUntil(() -> robot.lookup("#cancelJobDialog").tryQuery().isPresent());
+        robot.clickOn("Cancel the run");
+        waitUntil(() -> training.activeStateProperty().get() == RunState.CANCELLED && !main.busyProperty().get());
+    }
+
+    @Test
+    void escCancelsPromptRunAtOnce(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        openStories260K(robot, window);
+        robot.interact(() -> {
+            main.promptProperty().set("Once upon a time");
+            main.maxNewTokensProperty().set(4096);
+            main.runPrompt();
+        });
+        assertTrue(main.busyProperty().get());
+        robot.press(KeyCode.ESCAPE).release(KeyCode.ESCAPE);
+        waitUntil(() -> !main.busyProperty().get());
+        assertTrue(robot.lookup("#cancelJobDialog").tryQuery().isEmpty(), "a short job is cancelled without asking");
+    }
+
+    @Test
+    void startListsFieldAndModelProblemsInOneDialog(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        openStories260K(robot, window);
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.loraRankProperty().set("abc");
+            training.learningRateProperty().set("x");
+            training.stepsProperty().set("0");
+            training.sequenceLengthProperty().set("100000");
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        String text = dialog.getHeaderText();
+        assertTrue(text.contains("LoRA rank must be a whole number of 1 or more; got 'abc'"), text);
+        assertTrue(text.contains("Learning rate must be a number, such as 0.5 or 1e-4; got 'x'"), text);
+        assertTrue(text.contains("Steps must be a whole number of 1 or more; got '0'"), text);
+        assertTrue(text.contains("Sequence length must be between 2 and the context of 512 tokens"), text);
+        robot.clickOn(dialog.lookupButton(ButtonType.OK));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(main.busyProperty().get(), "no job was started");
+        assertTrue(training.runs().isEmpty(), "a rejected start leaves no run on the charts");
+        assertTrue(robot.lookup("#errorDialog").tryQuery().isEmpty(), "one dialog lists every problem");
+    }
+
+    @Test
+    void failedStartLeavesNoEmptyRun(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        openStories260K(robot, window);
+        // Valid in the form, but too short for two sequences of 64 tokens: the run rejects it while it prepares.
+        Path shortText = Files.writeString(temp.resolve("short.txt"), "Once upon a time.\n", StandardCharsets.UTF_8);
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.dataFileProperty().set(shortText.toString());
+            training.outputProperty().set(temp.resolve("short-run").toString());
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent() && !main.busyProperty().get());
+        DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+        assertTrue(dialog.getHeaderText().contains(shortText.toString()), dialog.getHeaderText());
+        robot.clickOn(dialog.lookupButton(ButtonType.OK));
+        assertTrue(training.runs().isEmpty(), "the failed run is not on the charts");
+        assertEquals(RunState.FAILED, training.activeStateProperty().get());
+        assertFalse(robot.lookup("#trainStartButton").queryButton().isDisabled());
+        assertEquals("", text(robot, "#trainProgressLabel"));
+    }
+
+    @Test
+    void typedPathsAreChecked(FxRobot robot) throws Exception {
+        MainViewModel main = window.viewModel();
+        TrainingViewModel training = main.training();
+        robot.interact(() -> {
+            selectTab(robot, "Train");
+            training.kindProperty().set(TrainingKind.DISTILLATION);
+            training.dataFileProperty().set("");
+        });
+        for (String field : List.of("#teacherField", "#studentField", "#dataField", "#outputField")) {
+            assertTrue(robot.lookup(field).queryAs(TextField.class).isEditable(), field + " is editable");
+        }
+        Path missingTeacher = temp.resolve("no-teacher");
+        Path missingData = temp.resolve("no-data.txt");
+        robot.clickOn("#teacherField").write(missingTeacher.toString());
+        robot.clickOn("#studentField").write(SharedModels.stories260K().toString());
+        robot.clickOn("#dataField").write(missingData.toString());
+        assertEquals(missingTeacher.toString(), training.teacherProperty().get());
+        assertEquals(missingData.toString(), training.dataFileProperty().get());
+
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        String text = robot.lookup("#errorDialog").queryAs(DialogPane.class).getHeaderText();
+        assertTrue(text.contains("The teacher " + missingTeacher + " was not found"), text);
+        assertTrue(text.contains("The training data file " + missingData + " was not found"), text);
+        assertFalse(text.contains("student"), text);
+        robot.clickOn(robot.lookup("#errorDialog").queryAs(DialogPane.class).lookupButton(ButtonType.OK));
+        assertTrue(training.runs().isEmpty());
+    }
+
+    @Test
     void float16LoraBaseNamesModelPickerFix(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         robot.interact(() -> main.modelPicker().dtypeChoiceProperty().set(DtypeChoice.FLOAT16));
@@ -176,10 +311,8 @@ class TrainingWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
 
         DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
-        assertTrue(dialog.getHeaderText().contains("is loaded in float16, but LoRA training runs in float32 only"),
-                dialog.getHeaderText());
-        assertEquals("Reopen the model with Dtype float32 in the model picker, then start the run again.",
-                dialog.getContentText());
+        assertTrue(dialog.getHeaderText().contains("is loaded in float16, but LoRA training runs in float32 only. "
+                + "Reopen the model with Dtype float32 in the model picker."), dialog.getHeaderText());
         robot.clickOn(dialog.lookupButton(ButtonType.OK));
         assertFalse(main.busyProperty().get(), "no job was started");
         assertFalse(Files.exists(output), "no run folder was created");

@@ -38,6 +38,7 @@ public final class LiveRun implements TrainingListener {
 
     private final ChartedRun charted;
     private final Runnable onFlush;
+    private final Runnable onStarted;
     private final PointBuffer buffer = new PointBuffer();
     private final Eta eta = new Eta(ETA_WINDOW);
     private final Timeline timeline;
@@ -55,10 +56,12 @@ public final class LiveRun implements TrainingListener {
      * Creates the connection and starts the flush timeline; call on the FX thread.
      *
      * @param onFlush called on the FX thread after new points reached the curves
+     * @param onStarted called on the FX thread once the run has loaded its models and data and starts its steps
      */
-    public LiveRun(ChartedRun charted, Runnable onFlush) {
+    public LiveRun(ChartedRun charted, Runnable onFlush, Runnable onStarted) {
         this.charted = charted;
         this.onFlush = onFlush;
+        this.onStarted = onStarted;
         this.timeline = new Timeline(new KeyFrame(Duration.millis(FLUSH_MILLIS), event -> flush()));
         timeline.setCycleCount(Timeline.INDEFINITE);
         timeline.play();
@@ -103,7 +106,7 @@ public final class LiveRun implements TrainingListener {
         return progress.getReadOnlyProperty();
     }
 
-    /** Returns the step, loss, speed and ETA of the latest step, as one line. */
+    /** Returns the step, loss, speed and ETA of the latest step, as one line; empty once the run has ended. */
     public ReadOnlyStringProperty progressTextProperty() {
         return progressText.getReadOnlyProperty();
     }
@@ -114,6 +117,7 @@ public final class LiveRun implements TrainingListener {
         eta.restart(firstStep - 1, System.nanoTime());
         latestLine = firstStep == 1 ? "Starting " + Counts.of(total, "step") : "Resuming at step " + firstStep;
         sink.progress(latestLine, firstStep - 1, total);
+        Platform.runLater(onStarted);
     }
 
     @Override
@@ -149,7 +153,10 @@ public final class LiveRun implements TrainingListener {
         });
     }
 
-    /** Drains the last points and stops the timeline; call on the FX thread. Later calls do nothing. */
+    /**
+     * Drains the last points, stops the timeline and clears the progress line, since the run's summary replaces
+     * it; call on the FX thread. Later calls do nothing.
+     */
     public void finish() {
         if (finished) {
             return;
@@ -157,6 +164,12 @@ public final class LiveRun implements TrainingListener {
         finished = true;
         flush();
         timeline.stop();
+        latestLine = null;
+        progressText.set("");
+        // A run that failed before its first step would otherwise leave the bar animating as indeterminate.
+        if (progress.get() < 0) {
+            progress.set(0);
+        }
     }
 
     private void flush() {

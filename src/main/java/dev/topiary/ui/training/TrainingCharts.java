@@ -26,6 +26,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.data.general.DatasetUtils;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -68,7 +69,8 @@ public final class TrainingCharts {
         new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xD55E00), new Color(0x000000)};
     /** How much of a run's colour its raw values keep under the smoothed curve. */
     private static final int RAW_ALPHA = 70;
-    private static final String NO_DATA = "No points yet: start a run, or load a finished run's folder.";
+    private static final String NO_RUNS = "No points yet: start a run, or load a finished run's folder.";
+    private static final String NO_POINTS = "No points yet.";
 
     /** The charts, touched only on the drawing thread. */
     private final JFreeChart[] charts = new JFreeChart[Slot.values().length];
@@ -183,6 +185,14 @@ public final class TrainingCharts {
         chart.getTitle().setFont(TITLE_FONT);
         String axisLabel = metric == Metric.EVAL_PERPLEXITY ? "perplexity" : slot.axisLabel;
         plot.setRangeAxis(rangeAxis(axisLabel, metric, logScale));
+
+        // Without points the axes fall back to 0..1, whose ticks mean nothing, so only the note shows.
+        boolean empty = DatasetUtils.isEmptyOrNull(dataset);
+        plot.setNoDataMessage(runs.isEmpty() ? NO_RUNS : NO_POINTS);
+        for (ValueAxis axis : new ValueAxis[] {plot.getDomainAxis(), plot.getRangeAxis()}) {
+            axis.setTickLabelsVisible(!empty);
+            axis.setTickMarksVisible(!empty);
+        }
     }
 
     private static void addSeries(XYSeriesCollection dataset, XYLineAndShapeRenderer renderer, String key,
@@ -216,6 +226,10 @@ public final class TrainingCharts {
         } else {
             NumberAxis linear = new NumberAxis(label);
             linear.setAutoRangeIncludesZero(metric == Metric.LEARNING_RATE || metric == Metric.TOKENS_PER_SECOND);
+            if (metric == Metric.TOKENS_PER_SECOND) {
+                // Whole tokens per second: fractional ticks would print as repeated integers.
+                linear.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            }
             linear.setNumberFormatOverride(format);
             axis = linear;
         }
@@ -238,7 +252,7 @@ public final class TrainingCharts {
         plot.setDomainGridlinePaint(GRID);
         plot.setRangeGridlinePaint(GRID);
         plot.setOutlinePaint(Color.GRAY);
-        plot.setNoDataMessage(NO_DATA);
+        plot.setNoDataMessage(NO_RUNS);
         plot.setNoDataMessageFont(LABEL_FONT);
 
         JFreeChart chart = new JFreeChart(slot.title, TITLE_FONT, plot, true);

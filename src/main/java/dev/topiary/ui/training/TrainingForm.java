@@ -4,6 +4,7 @@ import dev.topiary.model.Projection;
 import dev.topiary.training.DistillationConfig;
 import dev.topiary.training.LoraConfig;
 import dev.topiary.training.TrainingConfig;
+import dev.topiary.ui.ModelPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -14,29 +15,35 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The Train tab's fields as typed, checked all at once so that one message lists every value to fix.
+ * The Train tab's fields as typed, checked all at once so that one message lists every value to fix, including the
+ * checks against the models' configs.
  *
- * @param teacher the teacher's path, or null for the open model
- * @param student the student's path; distillation only
+ * @param teacher the teacher's path as typed, or blank for the open model
+ * @param student the student's path as typed; distillation only
+ * @param data the training text file's path as typed
  * @param learningRate decimal text such as {@code 1e-4}
  * @param targets the projections that get LoRA adapters
  * @param output the run folder as typed
  */
-public record TrainingForm(TrainingKind kind, Path teacher, Path student, Path data, String steps,
+public record TrainingForm(TrainingKind kind, String teacher, String student, String data, String steps,
         String batchSize, String sequenceLength, String learningRate, String temperature, String alpha, String seed,
         String checkpointEvery, String evalEvery, String loraRank, String loraAlpha, String loraDropout,
         Set<Projection> targets, boolean merge, String output) {
 
     /**
-     * Checks the fields and builds the run's settings.
+     * Checks the fields, and the settings against the models' configs, and builds the run's settings.
      *
-     * @param modelOpen whether the window has a model open, which LoRA and distillation from it need
+     * @param open the window's open model, or null when none is open; LoRA and distillation from it need one
+     * @param configs reads the configs of a distillation's teacher and student folders or files
      * @throws IllegalArgumentException listing every invalid field, each with its value and what to enter
      */
-    public TrainingSetup toSetup(boolean modelOpen) {
+    public TrainingSetup toSetup(ModelChecks.OpenModel open, ModelChecks.ConfigReader configs) {
         List<String> problems = new ArrayList<>();
-        checkModels(modelOpen, problems);
-        checkFile(data, "The training data file", "Choose a .txt or .jsonl file, such as "
+        Path teacherPath = kind == TrainingKind.DISTILLATION ? optionalPath("teacher", teacher, problems) : null;
+        Path studentPath = kind == TrainingKind.DISTILLATION ? optionalPath("student", student, problems) : null;
+        boolean modelsFound = checkModels(open, teacherPath, studentPath, problems);
+        Path dataPath = optionalPath("training data file", data, problems);
+        checkFile(dataPath, "The training data file", "Choose a .txt or .jsonl file, such as "
                 + "sample-prompts/train-stories.txt.", problems);
 
         Integer stepCount = whole("Steps", steps, 1, problems);
@@ -56,6 +63,9 @@ public record TrainingForm(TrainingKind kind, Path teacher, Path student, Path d
             if (softening != null && weight != null) {
                 distillation = check(() -> new DistillationConfig(softening, weight, 0, null), problems);
             }
+            if (modelsFound) {
+                ModelChecks.distillation(teacherPath, open, studentPath, length, configs, problems);
+            }
         } else {
             Integer rank = whole("LoRA rank", loraRank, 1, problems);
             Double scale = decimal("LoRA alpha", loraAlpha, problems);
@@ -64,6 +74,9 @@ public record TrainingForm(TrainingKind kind, Path teacher, Path student, Path d
                 problems.add("Tick at least one target projection for the adapters, such as q_proj and v_proj.");
             } else if (rank != null && scale != null && dropout != null) {
                 lora = check(() -> new LoraConfig(rank, scale, dropout, List.copyOf(targets)), problems);
+            }
+            if (open != null) {
+                ModelChecks.lora(open, length, rank, targets == null ? Set.of() : targets, lora, merge, problems);
             }
         }
 
@@ -82,45 +95,75 @@ public record TrainingForm(TrainingKind kind, Path teacher, Path student, Path d
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new TrainingSetup(kind, kind == TrainingKind.DISTILLATION ? teacher : null,
-                kind == TrainingKind.DISTILLATION ? student : null, data, config, distillation, lora,
+        return new TrainingSetup(kind, teacherPath, studentPath, dataPath, config, distillation, lora,
                 kind == TrainingKind.LORA && merge, folder);
     }
 
-    private void checkModels(boolean modelOpen, List<String> problems) {
+    /** Returns whether the models a distillation reads exist, so that their configs can be checked. */
+    private boolean checkModels(ModelChecks.OpenModel open, Path teacherPath, Path studentPath,
+            List<String> problems) {
         if (kind == TrainingKind.LORA) {
-            if (!modelOpen) {
+            if (open == null) {
                 problems.add("Open a model first: LoRA trains adapters on the open model.");
             }
-            return;
+            return open != null;
         }
-        if (teacher == null && !modelOpen) {
+        boolean found = true;
+        if (isBlank(teacher) && open == null) {
             problems.add("Open a model to use as the teacher, or choose a teacher folder.");
-        } else if (teacher != null) {
-            checkModelPath(teacher, "The teacher", problems);
+            found = false;
+        } else if (teacherPath != null) {
+            found = checkModelPath(teacherPath, "The teacher", problems);
+        } else if (!isBlank(teacher)) {
+            found = false;
         }
-        if (student == null) {
+        if (isBlank(student)) {
             problems.add("Choose the student: a model folder such as one the Prune tab exported.");
-        } else {
-            checkModelPath(student, "The student", problems);
-            if (teacher != null && student.toAbsolutePath().normalize().equals(teacher.toAbsolutePath().normalize())) {
-                problems.add("The student and the teacher are the same path, " + student + "; choose the pruned "
-                        + "model as the student.");
-            }
+            return false;
         }
+        if (studentPath == null) {
+            return false;
+        }
+        found &= checkModelPath(studentPath, "The student", problems);
+        if (teacherPath != null && studentPath.toAbsolutePath().normalize().equals(
+                teacherPath.toAbsolutePath().normalize())) {
+            problems.add("The student and the teacher are the same path, " + studentPath + "; choose the pruned "
+                    + "model as the student.");
+            found = false;
+        }
+        return found;
     }
 
-    private static void checkModelPath(Path path, String role, List<String> problems) {
+    private static boolean checkModelPath(Path path, String role, List<String> problems) {
         if (!Files.exists(path)) {
             problems.add(role + " " + path + " was not found; choose a Hugging Face model folder or a llama2.c "
                     + ".bin file.");
+            return false;
+        }
+        return true;
+    }
+
+    /** Parses a typed path, or returns null for blank text or, with a problem added, for an invalid path. */
+    private static Path optionalPath(String role, String typed, List<String> problems) {
+        if (isBlank(typed)) {
+            return null;
+        }
+        try {
+            return ModelPaths.parse(typed);
+        } catch (InvalidPathException e) {
+            problems.add("The " + role + " '" + typed.strip() + "' is not a valid path (" + e.getReason() + ").");
+            return null;
         }
     }
 
-    private static void checkFile(Path file, String role, String hint, List<String> problems) {
-        if (file == null) {
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private void checkFile(Path file, String role, String hint, List<String> problems) {
+        if (isBlank(data)) {
             problems.add(role + " is not chosen. " + hint);
-        } else if (!Files.isRegularFile(file)) {
+        } else if (file != null && !Files.isRegularFile(file)) {
             problems.add(role + " " + file + " was not found. " + hint);
         }
     }

@@ -6,7 +6,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.StringProperty;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
@@ -165,11 +164,11 @@ public final class TrainingView {
     }
 
     private void bindSettings() {
-        teacherField.textProperty().bind(Bindings.createStringBinding(() -> viewModel.teacherProperty().get() == null
-                ? "The open model" : viewModel.teacherProperty().get().toString(), viewModel.teacherProperty()));
-        openModelTeacherButton.disableProperty().bind(viewModel.teacherProperty().isNull());
-        studentField.textProperty().bind(pathText(viewModel.studentProperty()));
-        dataField.textProperty().bind(pathText(viewModel.dataFileProperty()));
+        bindText(teacherField, viewModel.teacherProperty());
+        openModelTeacherButton.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> viewModel.teacherProperty().get() == null || viewModel.teacherProperty().get().isBlank(), viewModel.teacherProperty()));
+        bindText(studentField, viewModel.studentProperty());
+        bindText(dataField, viewModel.dataFileProperty());
         bindText(temperatureField, viewModel.temperatureProperty());
         bindText(alphaField, viewModel.alphaProperty());
         bindText(rankField, viewModel.loraRankProperty());
@@ -194,10 +193,6 @@ public final class TrainingView {
         mergeCheck.selectedProperty().bindBidirectional(viewModel.mergeProperty());
     }
 
-    private static javafx.beans.binding.StringBinding pathText(ObjectProperty<Path> path) {
-        return Bindings.createStringBinding(() -> path.get() == null ? "" : path.get().toString(), path);
-    }
-
     private static void bindText(TextField field, StringProperty property) {
         field.textProperty().bindBidirectional(property);
     }
@@ -220,6 +215,8 @@ public final class TrainingView {
         });
         trainProgress.visibleProperty().bind(viewModel.activeRunProperty().isNotNull());
         trainProgress.managedProperty().bind(trainProgress.visibleProperty());
+        trainProgressLabel.visibleProperty().bind(trainProgressLabel.textProperty().isNotEmpty());
+        trainProgressLabel.managedProperty().bind(trainProgressLabel.visibleProperty());
     }
 
     private void bindCharts() {
@@ -273,18 +270,19 @@ public final class TrainingView {
 
     @FXML
     private void onChooseTeacher() {
-        chooseFolder("Choose the teacher model folder").ifPresent(viewModel.teacherProperty()::set);
+        chooseFolder("Choose the teacher model folder").ifPresent(folder ->
+                viewModel.teacherProperty().set(folder.toString()));
     }
 
     @FXML
     private void onUseOpenModel() {
-        viewModel.teacherProperty().set(null);
+        viewModel.teacherProperty().set("");
     }
 
     @FXML
     private void onChooseStudent() {
-        chooseFolder("Choose the student model folder, such as a pruned model").ifPresent(
-                viewModel.studentProperty()::set);
+        chooseFolder("Choose the student model folder, such as a pruned model").ifPresent(folder ->
+                viewModel.studentProperty().set(folder.toString()));
     }
 
     @FXML
@@ -292,7 +290,7 @@ public final class TrainingView {
         File file = chooseFile("Choose the training text", new FileChooser.ExtensionFilter(
                 "Text or JSONL (*.txt, *.jsonl)", "*.txt", "*.jsonl"), false, null);
         if (file != null) {
-            viewModel.dataFileProperty().set(file.toPath().toAbsolutePath());
+            viewModel.dataFileProperty().set(file.toPath().toAbsolutePath().toString());
         }
     }
 

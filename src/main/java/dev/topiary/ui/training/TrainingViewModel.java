@@ -42,9 +42,9 @@ public final class TrainingViewModel {
     private static final String LORA_RATE = "2e-4";
 
     private final ObjectProperty<TrainingKind> kind = new SimpleObjectProperty<>(this, "kind", TrainingKind.LORA);
-    private final ObjectProperty<Path> teacher = new SimpleObjectProperty<>(this, "teacher");
-    private final ObjectProperty<Path> student = new SimpleObjectProperty<>(this, "student");
-    private final ObjectProperty<Path> dataFile = new SimpleObjectProperty<>(this, "dataFile");
+    private final StringProperty teacher = new SimpleStringProperty(this, "teacher", "");
+    private final StringProperty student = new SimpleStringProperty(this, "student", "");
+    private final StringProperty dataFile = new SimpleStringProperty(this, "dataFile", "");
     private final StringProperty steps = new SimpleStringProperty(this, "steps", "200");
     private final StringProperty batchSize = new SimpleStringProperty(this, "batchSize", "8");
     private final StringProperty sequenceLength = new SimpleStringProperty(this, "sequenceLength", "64");
@@ -126,12 +126,14 @@ public final class TrainingViewModel {
         output.set(suggested.toString());
     }
 
-    /** Adds a run started in this session to the charts and makes it the active run. */
+    /**
+     * Makes a run started in this session the active run. It joins the charts once it has loaded its models and
+     * data and starts its steps, so that a run rejected while it prepares leaves no empty entry on the charts.
+     */
     public LiveRun startRun(Path folder) {
         ChartedRun charted = new ChartedRun(uniqueLabel(folder), folder, new RunCurves(), RunState.NEW);
-        LiveRun live = new LiveRun(charted, this::chartsChanged);
+        LiveRun live = new LiveRun(charted, this::chartsChanged, () -> chart(charted));
         charted.shownProperty().addListener(observable -> chartsChanged());
-        runs.add(charted);
         activeRun.set(live);
         activeState.bind(charted.stateProperty());
         summary.set("Run folder: " + folder + ". The summary shows here when the run ends.");
@@ -139,18 +141,33 @@ public final class TrainingViewModel {
         return live;
     }
 
-    /** Shows how the active run ended. */
+    private void chart(ChartedRun charted) {
+        if (!runs.contains(charted)) {
+            runs.add(charted);
+            chartsChanged();
+        }
+    }
+
+    /** Shows how the active run ended; a run that ended before its first step leaves the charts. */
     public void runEnded(LiveRun live, RunResult result) {
         live.finish();
         live.charted().stateProperty().set(result.state());
         summary.set(RunSummary.format(result, live.charted().curves()));
+        removeIfEmpty(live.charted());
     }
 
-    /** Shows that the active run failed; the error dialog has the details. */
+    /** Shows that the active run failed; the error dialog has the details. A run with no points leaves the charts. */
     public void runFailed(LiveRun live, String message) {
         live.finish();
         live.charted().stateProperty().set(RunState.FAILED);
         summary.set("Failed: " + message);
+        removeIfEmpty(live.charted());
+    }
+
+    private void removeIfEmpty(ChartedRun charted) {
+        if (charted.curves().size(Metric.TRAIN_LOSS) == 0 && runs.remove(charted)) {
+            chartsChanged();
+        }
     }
 
     /** Adds a run read from its folder to the charts. */
@@ -170,7 +187,7 @@ public final class TrainingViewModel {
 
     /** Offers a model folder made in this session, such as a pruned export, as the distillation student. */
     public void offerStudent(Path folder) {
-        student.set(folder);
+        student.set(folder.toString());
     }
 
     /** Marks the charts as out of date, so that the view redraws them once. */
@@ -196,16 +213,18 @@ public final class TrainingViewModel {
         return kind;
     }
 
-    /** Returns the teacher's path; null distills from the open model. */
-    public ObjectProperty<Path> teacherProperty() {
+    /** Returns the teacher's path as typed or chosen; blank distills from the open model. */
+    public StringProperty teacherProperty() {
         return teacher;
     }
 
-    public ObjectProperty<Path> studentProperty() {
+    /** Returns the student's path as typed or chosen. */
+    public StringProperty studentProperty() {
         return student;
     }
 
-    public ObjectProperty<Path> dataFileProperty() {
+    /** Returns the training data file's path as typed or chosen. */
+    public StringProperty dataFileProperty() {
         return dataFile;
     }
 

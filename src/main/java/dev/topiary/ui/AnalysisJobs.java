@@ -135,7 +135,7 @@ final class AnalysisJobs extends StageJobs implements AnalysisCommands {
 
     @Override
     public void cancelJob() {
-        main.cancelJob();
+        main.cancelShortJob();
     }
 
     @Override

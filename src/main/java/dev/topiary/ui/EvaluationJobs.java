@@ -78,7 +78,7 @@ final class EvaluationJobs extends StageJobs implements EvaluationCommands {
 
     @Override
     public void cancel() {
-        main.cancelJob();
+        main.cancelShortJob();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.topiary.ui;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import javafx.beans.binding.BooleanExpression;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 
 /**
@@ -20,6 +21,14 @@ abstract class StageJobs {
 
     public ReadOnlyBooleanProperty busyProperty() {
         return main.busyProperty();
+    }
+
+    /**
+     * Returns whether a job runs that a tab's own Cancel may stop: any job but a training run, which only the Train
+     * tab and the status bar stop.
+     */
+    public BooleanExpression shortJobRunning() {
+        return main.shortJobRunningBinding();
     }
 
     public Optional<Path> lastFolder() {

@@ -36,6 +36,9 @@ public interface AnalysisCommands {
     /** Returns whether a job runs. */
     ReadOnlyBooleanProperty busyProperty();
 
+    /** Returns whether a job runs that {@link #cancelJob} stops: any but a training run. */
+    BooleanExpression shortJobRunning();
+
     /** Returns the folder the last file chooser showed, if it still exists. */
     Optional<Path> lastFolder();
 

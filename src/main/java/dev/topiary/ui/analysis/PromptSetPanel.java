@@ -61,7 +61,7 @@ public final class PromptSetPanel {
 
         captureButton.disableProperty().bind(commands.canCapture().not()
                 .or(settings.promptFileProperty().isNull()));
-        cancelCaptureButton.disableProperty().bind(commands.busyProperty().not());
+        cancelCaptureButton.disableProperty().bind(commands.shortJobRunning().not());
         browsePromptsButton.disableProperty().bind(commands.busyProperty());
     }
 

@@ -2,6 +2,7 @@ package dev.topiary.ui.evaluation;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import javafx.beans.binding.BooleanExpression;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 
 /** Commands of the Evaluate tab, carried out by the window as jobs with progress in the status bar. */
@@ -21,6 +22,9 @@ public interface EvaluationCommands {
     void exportTable(Path file, String format);
 
     ReadOnlyBooleanProperty busyProperty();
+
+    /** Returns whether a job runs that {@link #cancel} stops: any but a training run. */
+    BooleanExpression shortJobRunning();
 
     /** Returns the folder a file chooser showed last, if it still exists. */
     Optional<Path> lastFolder();

@@ -103,7 +103,7 @@ public final class EvaluationView {
         bindSettings();
         var busy = commands.busyProperty();
         runEvaluationButton.disableProperty().bind(busy.or(Bindings.isEmpty(viewModel.candidates().chosen())));
-        cancelEvaluationButton.disableProperty().bind(busy.not());
+        cancelEvaluationButton.disableProperty().bind(commands.shortJobRunning().not());
         exportTableButton.disableProperty().bind(busy.or(viewModel.reportProperty().isNull()));
         for (Button button : new Button[] {addFolderButton, addFileButton, browseTextSetButton, addTaskButton}) {
             button.disableProperty().bind(busy);

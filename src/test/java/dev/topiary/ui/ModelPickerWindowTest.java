@@ -245,9 +245,12 @@ class ModelPickerWindowTest {
 
     /** Clicks the list cell of the item at {@code index}, as a user selects a model. */
     @SuppressWarnings("unchecked")
-    private static void selectCell(FxRobot robot, int index) {
+    private static void selectCell(FxRobot robot, int index) throws TimeoutException {
         ListView<LibraryItem> list = robot.lookup("#libraryList").queryAs(ListView.class);
         LibraryItem item = list.getItems().get(index);
+        // The list gets its items before a layout pulse gives them cells, so wait for the cell too.
+        waitUntil(() -> robot.lookup("#libraryList .list-cell")
+                .match((ListCell<LibraryItem> candidate) -> candidate.getItem() == item).tryQuery().isPresent());
         ListCell<LibraryItem> cell = robot.lookup("#libraryList .list-cell")
                 .match((ListCell<LibraryItem> candidate) -> candidate.getItem() == item).queryAs(ListCell.class);
         robot.clickOn(cell);

@@ -77,7 +77,7 @@ final class LoraCommand implements Callable<Integer> {
 
         if (compute.dtype == ComputeDtype.FLOAT16) {
             throw new IllegalArgumentException("--dtype float16 does not apply to lora: the base model trains in "
-                    + "float32 only, and lora always loads it so. Leave out --dtype.");
+                    + "float32 only, so lora always loads it in float32. Leave out --dtype.");
         }
         try (LanguageModel baseModel = TrainingCommands.loadTrained(compute, modelName, run.tokenizer,
                 "LoRA base model")) {

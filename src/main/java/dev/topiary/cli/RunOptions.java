@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options that say where a training run reads and writes: its data, its folder, whether it resumes, and how
+ * The options that set where a training run reads and writes: its data, its folder, whether it resumes, and how
  * the result is printed. Shared by {@code distill} and {@code lora}.
  */
 final class RunOptions {
@@ -70,9 +70,9 @@ final class RunOptions {
     }
 
     /** Returns the model named on the command line, or the resumed run's; fails when neither is there. */
-    static String model(String given, StoredRun stored, String role, String option) {
-        if (given != null) {
-            return given;
+    static String model(String fromCommandLine, StoredRun stored, String role, String option) {
+        if (fromCommandLine != null) {
+            return fromCommandLine;
         }
         String recorded = stored == null ? null : stored.models().path(role).asText(null);
         if (recorded != null) {

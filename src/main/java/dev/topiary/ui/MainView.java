@@ -222,7 +222,7 @@ public final class MainView {
 
         runButton.disableProperty().bind(viewModel.canRun().not());
         runMenuItem.disableProperty().bind(viewModel.canRun().not());
-        // A training run is left to the status bar's and the Train tab's Cancel, and Esc asks before it stops one.
+        // Only the status bar's and the Train tab's Cancel stop a training run at once. Esc requests confirmation.
         cancelButton.disableProperty().bind(viewModel.shortJobRunningBinding().not());
         cancelMenuItem.disableProperty().bind(viewModel.busyProperty().not());
     }

@@ -80,7 +80,7 @@ public final class MainViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper device = new ReadOnlyStringWrapper(this, "device", "Device: starting");
     private final ReadOnlyObjectWrapper<Task<?>> currentJob = new ReadOnlyObjectWrapper<>(this, "currentJob");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-    /** The question Esc asks before it cancels the current job, or null when Esc cancels it at once. */
+    /** The confirmation Esc shows before it cancels the current job, or null when Esc cancels it at once. */
     private final ReadOnlyStringWrapper cancelQuestion = new ReadOnlyStringWrapper(this, "cancelQuestion");
     private final BooleanBinding shortJobRunning = busy.and(cancelQuestion.isNull());
     private final ReadOnlyStringWrapper jobMessage = new ReadOnlyStringWrapper(this, "jobMessage", "Ready");
@@ -239,8 +239,8 @@ public final class MainViewModel implements AutoCloseable {
     }
 
     /**
-     * Cancels the current job from the keyboard (Esc) or the prompt panel: a short job at once; a job started with
-     * a cancel question only once the user has confirmed it.
+     * Cancels the current job from the keyboard (Esc) or the prompt panel when it is a short job. A job started
+     * with a cancel question is left running, so that the caller can confirm with the user first.
      *
      * @return whether the job was cancelled
      */
@@ -267,8 +267,9 @@ public final class MainViewModel implements AutoCloseable {
     }
 
     /**
-     * Makes a long task, such as a training run, the current job. Esc then asks {@code cancelQuestion} before it
-     * cancels the job, and the prompt panel's Cancel leaves it alone; the status bar's Cancel stops it at once.
+     * Makes a long task, such as a training run, the current job. Esc then shows {@code cancelQuestion} for
+     * confirmation before it cancels the job, and the prompt panel's Cancel is disabled. The status bar's Cancel
+     * still stops the job at once.
      */
     <T> void startJob(Task<T> task, String title, String cancelQuestion, Completion<T> onSucceeded) {
         currentJob.set(task);

@@ -29,7 +29,7 @@ class PromptSetTest {
     }
 
     @Test
-    void byteOrderMarkIsNotPartOfFirstPrompt(@TempDir Path temp) throws Exception {
+    void byteOrderMarkIsStripped(@TempDir Path temp) throws Exception {
         Path text = temp.resolve("bom.txt");
         Files.writeString(text, "\uFEFFOnce upon a time\nSecond\n");
         Path jsonl = temp.resolve("bom.jsonl");

@@ -143,7 +143,8 @@ class RunRecoveryTest {
 
         ModelCollapsedException collapse = assertInstanceOf(ModelCollapsedException.class, error.getCause());
         int firstCollapsed = collapse.firstCollapsedStep();
-        assertTrue(firstCollapsed >= 1 && firstCollapsed < 20, "collapsed after step " + firstCollapsed);
+        assertTrue(firstCollapsed >= 1, "collapsed after step " + firstCollapsed);
+        assertTrue(firstCollapsed < 20, "collapsed after step " + firstCollapsed);
         assertTrue(error.getMessage().contains("collapsed to a uniform next-token distribution"), error.getMessage());
         assertTrue(error.getMessage().contains("ln 512"), error.getMessage());
         assertTrue(error.getMessage().contains("Start a new run with a lower learning rate (--lr, now 1.00e+09)"),

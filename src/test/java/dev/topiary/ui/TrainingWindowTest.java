@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.topiary.ui.WindowDriver.openStories260K;
+import static dev.topiary.ui.WindowDriver.showTab;
 import static dev.topiary.ui.WindowDriver.text;
 import static dev.topiary.ui.WindowDriver.waitUntil;
 
@@ -25,8 +26,6 @@ import java.util.stream.Stream;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tab;
-import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
@@ -66,8 +65,8 @@ class TrainingWindowTest {
         TrainingViewModel training = main.training();
         openStories260K(robot, window);
         Path output = temp.resolve("lora-run");
+        showTab(robot, "Train");
         robot.interact(() -> {
-            selectTab(robot, "Train");
             training.kindProperty().set(TrainingKind.LORA);
             // Far more steps than the test waits for, so the run is still going when it is cancelled.
             training.stepsProperty().set("100000");
@@ -90,11 +89,11 @@ class TrainingWindowTest {
         waitUntil(() -> training.activeStateProperty().get() == RunState.RUNNING);
 
         // The run goes on while another tab is shown: its curves keep growing in the view model.
-        robot.interact(() -> selectTab(robot, "Evaluate"));
+        showTab(robot, "Evaluate");
         ChartedRun live = training.runs().get(0);
         int before = live.curves().size(Metric.TRAIN_LOSS);
         waitUntil(() -> live.curves().size(Metric.TRAIN_LOSS) >= before + 5);
-        robot.interact(() -> selectTab(robot, "Train"));
+        showTab(robot, "Train");
         waitUntil(() -> lossPoints(robot) >= before + 5);
 
         robot.clickOn("#trainCancelButton");
@@ -122,18 +121,8 @@ class TrainingWindowTest {
     void statusBarCancelStopsRun(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         TrainingViewModel training = main.training();
-        openStories260K(robot, window);
         Path output = temp.resolve("cancelled-from-status-bar");
-        robot.interact(() -> {
-            selectTab(robot, "Train");
-            training.stepsProperty().set("100000");
-            training.batchSizeProperty().set("2");
-            training.sequenceLengthProperty().set("16");
-            training.evalEveryProperty().set("0");
-            training.outputProperty().set(output.toString());
-        });
-        robot.clickOn("#trainStartButton");
-        waitUntil(() -> lossPoints(robot) >= 3);
+        startLongRun(robot, output);
 
         robot.clickOn("#statusCancelButton");
         waitUntil(() -> training.activeStateProperty().get() == RunState.CANCELLED
@@ -145,8 +134,8 @@ class TrainingWindowTest {
     @Test
     void invalidSettingsShowAllProblems(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
+        showTab(robot, "Train");
         robot.interact(() -> {
-            selectTab(robot, "Train");
             main.training().stepsProperty().set("many");
             main.training().outputProperty().set("");
         });
@@ -167,17 +156,7 @@ class TrainingWindowTest {
     void escAsksBeforeCancellingRun(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         TrainingViewModel training = main.training();
-        openStories260K(robot, window);
-        robot.interact(() -> {
-            selectTab(robot, "Train");
-            training.stepsProperty().set("100000");
-            training.batchSizeProperty().set("2");
-            training.sequenceLengthProperty().set("16");
-            training.evalEveryProperty().set("0");
-            training.outputProperty().set(temp.resolve("esc-run").toString());
-        });
-        robot.clickOn("#trainStartButton");
-        waitUntil(() -> lossPoints(robot) >= 3);
+        startLongRun(robot, temp.resolve("esc-run"));
         assertTrue(robot.lookup("#cancelButton").queryButton().isDisabled(),
                 "the prompt panel's Cancel (Esc) leaves a training run alone");
 
@@ -214,12 +193,12 @@ class TrainingWindowTest {
     }
 
     @Test
-    void startListsFieldAndModelProblemsInOneDialog(FxRobot robot) throws Exception {
+    void startListsAllProblemsTogether(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         TrainingViewModel training = main.training();
         openStories260K(robot, window);
+        showTab(robot, "Train");
         robot.interact(() -> {
-            selectTab(robot, "Train");
             training.loraRankProperty().set("abc");
             training.learningRateProperty().set("x");
             training.stepsProperty().set("0");
@@ -247,8 +226,8 @@ class TrainingWindowTest {
         openStories260K(robot, window);
         // Valid in the form, but too short for two sequences of 64 tokens: the run rejects it while it prepares.
         Path shortText = Files.writeString(temp.resolve("short.txt"), "Once upon a time.\n", StandardCharsets.UTF_8);
+        showTab(robot, "Train");
         robot.interact(() -> {
-            selectTab(robot, "Train");
             training.dataFileProperty().set(shortText.toString());
             training.outputProperty().set(temp.resolve("short-run").toString());
         });
@@ -267,8 +246,8 @@ class TrainingWindowTest {
     void typedPathsAreChecked(FxRobot robot) throws Exception {
         MainViewModel main = window.viewModel();
         TrainingViewModel training = main.training();
+        showTab(robot, "Train");
         robot.interact(() -> {
-            selectTab(robot, "Train");
             training.kindProperty().set(TrainingKind.DISTILLATION);
             training.dataFileProperty().set("");
         });
@@ -300,8 +279,8 @@ class TrainingWindowTest {
         openStories260K(robot, window);
         assertEquals("float16", main.modelProperty().get().dtype());
         Path output = temp.resolve("float16-lora");
+        showTab(robot, "Train");
         robot.interact(() -> {
-            selectTab(robot, "Train");
             main.training().kindProperty().set(TrainingKind.LORA);
             main.training().outputProperty().set(output.toString());
         });
@@ -323,11 +302,23 @@ class TrainingWindowTest {
         return robot.lookup("#trainLossChart").queryAs(ChartPane.class).pointsDrawnProperty().get();
     }
 
-    private static void selectTab(FxRobot robot, String text) {
-        TabPane tabs = robot.lookup("#stageTabs").queryAs(TabPane.class);
-        Tab tab = tabs.getTabs().stream().filter(candidate -> candidate.getText().equals(text)).findFirst()
-                .orElseThrow();
-        tabs.getSelectionModel().select(tab);
+    /**
+     * Opens stories260K, starts a LoRA run of 100,000 small steps (batch 2 x 16 tokens, no evaluations) into
+     * {@code output}, and waits until its loss chart shows three points.
+     */
+    private void startLongRun(FxRobot robot, Path output) throws Exception {
+        openStories260K(robot, window);
+        showTab(robot, "Train");
+        TrainingViewModel training = window.viewModel().training();
+        robot.interact(() -> {
+            training.stepsProperty().set("100000");
+            training.batchSizeProperty().set("2");
+            training.sequenceLengthProperty().set("16");
+            training.evalEveryProperty().set("0");
+            training.outputProperty().set(output.toString());
+        });
+        robot.clickOn("#trainStartButton");
+        waitUntil(() -> lossPoints(robot) >= 3);
     }
 
     private static int lastMetricsStep(Path output) throws Exception {

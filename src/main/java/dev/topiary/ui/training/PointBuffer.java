@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects chart points on the training thread and hands them over in batches. Redrawing a chart after every
- * point would redraw it hundreds of times a second on a fast run; the window drains the buffer a few times a
- * second on the FX thread instead, and redraws once per drain.
+ * Collects chart points on the training thread and hands them over in batches. A fast run produces hundreds of
+ * points a second, so the window drains the buffer a few times a second on the FX thread and redraws once per
+ * drain instead of once per point.
  */
 public final class PointBuffer {
 
